@@ -1,0 +1,73 @@
+/**
+ * The errors this library creates. They reach the application through the
+ * `error` event (as `event.error`); only `send()` with `overflow: 'error'`
+ * and invalid arguments throw.
+ */
+
+/** The base of every error this library creates. */
+export class ResilientWebSocketError extends Error {
+  override name: string = 'ResilientWebSocketError'
+}
+
+/** The socket stopped because of a close code: an `'error'` policy decided it, or retries ran out. */
+export class CloseCodeError extends ResilientWebSocketError {
+  override name = 'CloseCodeError' as const
+  /** The close code of the close that ended the socket. */
+  readonly code: number
+  /** The close reason, as the server sent it: untrusted text. */
+  readonly reason: string
+  /** `true` when the error is that retries ran out, `false` when a policy said `'error'`. */
+  readonly retriesExhausted: boolean
+
+  constructor(code: number, reason: string, retriesExhausted = false) {
+    super(
+      retriesExhausted
+        ? `WebSocket gave up after retries ran out; the last close had code ${code}`
+        : `WebSocket closed with code ${code}, which is configured as an error`,
+    )
+    this.code = code
+    this.reason = reason
+    this.retriesExhausted = retriesExhausted
+  }
+}
+
+/** An attempt was not OPEN within `connectTimeoutMs`; it is handled like a 1006 close. */
+export class ConnectTimeoutError extends ResilientWebSocketError {
+  override name = 'ConnectTimeoutError' as const
+  readonly timeoutMs: number
+  constructor(timeoutMs: number) {
+    super(`WebSocket did not open within ${timeoutMs} ms`)
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/** No message arrived within `heartbeat.timeoutMs` after a ping; the connection is handled like a 1006 close. */
+export class HeartbeatTimeoutError extends ResilientWebSocketError {
+  override name = 'HeartbeatTimeoutError' as const
+  readonly timeoutMs: number
+  constructor(timeoutMs: number) {
+    super(`WebSocket received nothing within ${timeoutMs} ms after a heartbeat ping`)
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/** Thrown by `send()` when `buffer.overflow` is `'error'` and the queue is full; the queue is left unchanged. */
+export class BufferOverflowError extends ResilientWebSocketError {
+  override name = 'BufferOverflowError' as const
+  /** The limit the message would have exceeded. */
+  readonly limit: 'maxMessages' | 'maxBytes'
+  constructor(limit: 'maxMessages' | 'maxBytes', value: number) {
+    super(`send() would exceed options.buffer.${limit} (${value}) while the socket is not open`)
+    this.limit = limit
+  }
+}
+
+/** True for a `CloseCodeError`, also one from another copy of this library (checked by name). */
+export function isCloseCodeError(error: unknown): error is CloseCodeError {
+  return error instanceof CloseCodeError || (error instanceof Error && error.name === 'CloseCodeError')
+}
+
+/** A `DOMException`, as the native socket would throw it. */
+export function domException(message: string, name: string): DOMException {
+  return new DOMException(message, name)
+}

@@ -1,0 +1,212 @@
+/**
+ * The event objects the socket emits, their types, and the one dispatch loop
+ * that `on()`, `addEventListener()` and the `onX` handlers all go through.
+ */
+import { EventEmitter } from 'eventemitter3'
+import type { SendData } from './options.js'
+
+/** Set on an event while (and after) this library dispatches it: the wrapper that emitted it. */
+const OWNER: unique symbol = Symbol('resilient-websocket.owner')
+/** True while the event is being dispatched. */
+const ACTIVE: unique symbol = Symbol('resilient-websocket.active')
+/** Marks events (or prototypes) that already have the accessors below. */
+const RETARGETABLE: unique symbol = Symbol('resilient-websocket.retargetable')
+
+interface Retargeted {
+  [OWNER]?: object
+  [ACTIVE]?: boolean
+}
+
+const AT_TARGET = 2
+const eventTarget = Object.getOwnPropertyDescriptor(Event.prototype, 'target')?.get
+
+// Listeners must see the wrapper as `target`/`currentTarget` and AT_TARGET as
+// `eventPhase`, as they would on a native socket. The native getters only
+// report what a real EventTarget dispatch set, so these shadow them.
+const targetAccessors: PropertyDescriptorMap = {
+  target: {
+    configurable: true,
+    get(this: Event & Retargeted) {
+      return this[OWNER] ?? eventTarget?.call(this) ?? null
+    },
+  },
+  srcElement: {
+    configurable: true,
+    get(this: Event & Retargeted) {
+      return this[OWNER] ?? eventTarget?.call(this) ?? null
+    },
+  },
+  currentTarget: {
+    configurable: true,
+    get(this: Event & Retargeted) {
+      return this[ACTIVE] ? this[OWNER] : null
+    },
+  },
+  eventPhase: {
+    configurable: true,
+    get(this: Event & Retargeted) {
+      return this[ACTIVE] ? AT_TARGET : 0
+    },
+  },
+}
+
+/** The close of one underlying connection (or of an attempt that never opened). */
+export class ResilientCloseEvent extends Event {
+  /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
+  readonly code: number
+  /** The close reason, as the server sent it: untrusted text. */
+  readonly reason: string
+  /** `true` when the closing handshake completed. */
+  readonly wasClean: boolean
+  /** `true` when a new connection will follow; exactly one close per run has `false`. */
+  readonly willReconnect: boolean
+  constructor(init: { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }) {
+    super('close')
+    this.code = init.code
+    this.reason = init.reason
+    this.wasClean = init.wasClean
+    this.willReconnect = init.willReconnect ?? false
+  }
+}
+
+/** An `error` event: a forwarded native error (`error` undefined) or one of this library's errors. */
+export class ResilientErrorEvent extends Event {
+  /** What went wrong, when known: a `CloseCodeError`, `ConnectTimeoutError`, a URL provider's rejection, … */
+  readonly error: unknown
+  /** The error's message, or '' for a forwarded native error. */
+  readonly message: string
+  constructor(error?: unknown) {
+    super('error')
+    this.error = error
+    this.message = error instanceof Error ? error.message : error === undefined ? '' : String(error)
+  }
+}
+
+/** A retry has been scheduled. */
+export class ReconnectingEvent extends Event {
+  /** The retry's number since the last stable connection, from 1. */
+  readonly attempt: number
+  /** How long until the retry. */
+  readonly delayMs: number
+  /** The close code that led to the retry. */
+  readonly code: number
+  /** The close reason that led to the retry (untrusted text). */
+  readonly reason: string
+  constructor(init: { attempt: number; delayMs: number; code: number; reason: string }) {
+    super('reconnecting')
+    this.attempt = init.attempt
+    this.delayMs = init.delayMs
+    this.code = init.code
+    this.reason = init.reason
+  }
+}
+
+/** A queued message was taken out of the send queue unsent. */
+export class DropEvent extends Event {
+  /** The message as it was queued (buffers are copies taken at `send()` time). */
+  readonly data: SendData
+  /** `overflow`: the queue was full; `closed`: the socket stopped for good. */
+  readonly reason: 'overflow' | 'closed'
+  constructor(data: SendData, reason: 'overflow' | 'closed') {
+    super('drop')
+    this.data = data
+    this.reason = reason
+  }
+}
+
+/** A message from the server: a real `MessageEvent`, with the wrapper as its target. */
+export class ResilientMessageEvent<T = unknown> extends MessageEvent<T> {}
+
+/** `open` events are plain events with the wrapper as their target. */
+export class ResilientOpenEvent extends Event {
+  constructor() {
+    super('open')
+  }
+}
+
+for (const type of [
+  ResilientCloseEvent,
+  ResilientErrorEvent,
+  ReconnectingEvent,
+  DropEvent,
+  ResilientMessageEvent,
+  ResilientOpenEvent,
+]) {
+  Object.defineProperties(type.prototype, { ...targetAccessors, [RETARGETABLE]: { value: true } })
+}
+
+/** Every event the socket emits and the listener each takes: the type `on()` and `addEventListener()` check. */
+export interface ResilientWebSocketEvents {
+  open: (event: Event) => void
+  message: (event: MessageEvent) => void
+  close: (event: ResilientCloseEvent) => void
+  error: (event: ResilientErrorEvent) => void
+  reconnecting: (event: ReconnectingEvent) => void
+  drop: (event: DropEvent) => void
+}
+
+/** The event names. */
+export type ResilientWebSocketEventType = keyof ResilientWebSocketEvents
+
+/** Reports a listener's exception the way browsers do, without stopping the dispatch. */
+export function reportListenerError(error: unknown): void {
+  if (typeof globalThis.reportError === 'function') globalThis.reportError(error)
+  else
+    setTimeout(() => {
+      throw error
+    }, 0)
+}
+
+// eventemitter3 keeps each event's listeners as one record or an array of
+// them. Reading that store lets one loop give every listener DOM semantics:
+// an exception is reported and the rest still run, and a listener removed
+// during the dispatch is not called.
+interface ListenerRecord {
+  fn: (...args: unknown[]) => void
+  context: unknown
+  once: boolean
+}
+interface EmitterInternals {
+  _events: Record<string, ListenerRecord | ListenerRecord[] | undefined>
+}
+const prefix = typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : ''
+
+function stillRegistered(current: ListenerRecord | ListenerRecord[] | undefined, record: ListenerRecord): boolean {
+  return current === record || (Array.isArray(current) && current.includes(record))
+}
+
+function invoke(emitter: EventEmitter, type: string, record: ListenerRecord, event: Event): void {
+  if (record.once) emitter.removeListener(type, record.fn, undefined, true)
+  try {
+    record.fn.call(record.context, event)
+  } catch (error) {
+    reportListenerError(error)
+  }
+}
+
+/**
+ * Dispatches `event` to the emitter's listeners in registration order, with
+ * the emitter as target. Returns whether any listener was registered.
+ */
+export function dispatch(emitter: EventEmitter, type: string, event: Event): boolean {
+  const store = (emitter as unknown as EmitterInternals)._events
+  const key = prefix + type
+  const listeners = store[key]
+  if (listeners === undefined) return false
+  const e = event as Event & Retargeted
+  // An event created elsewhere (passed to dispatchEvent) gets the accessors on itself.
+  if (!(RETARGETABLE in e)) Object.defineProperties(e, { ...targetAccessors, [RETARGETABLE]: { value: true } })
+  e[OWNER] = emitter
+  e[ACTIVE] = true
+  if (!Array.isArray(listeners)) invoke(emitter, type, listeners, e)
+  else {
+    const count = listeners.length
+    for (let i = 0; i < count; i++) {
+      const record = listeners[i]!
+      if (i > 0 && store[key] !== listeners && !stillRegistered(store[key], record)) continue
+      invoke(emitter, type, record, e)
+    }
+  }
+  e[ACTIVE] = false
+  return true
+}

@@ -1,0 +1,50 @@
+// The public API. Everything is exported by name so bundlers can drop what an
+// app does not import (importing only `describeCloseCode` leaves the socket out).
+
+export {
+  type BackoffFunction,
+  type BackoffOptions,
+  clampDelay,
+  createBackoff,
+  exponentialDelay,
+  type Jitter,
+  jitterStrategies,
+  MAX_DELAY_MS,
+} from './backoff.js'
+export {
+  CLOSE_CODES,
+  type CloseAction,
+  type CloseCodeDescription,
+  type CloseCodeInfo,
+  describeCloseCode,
+  type RegisteredCloseCode,
+} from './close-codes.js'
+export {
+  BufferOverflowError,
+  CloseCodeError,
+  ConnectTimeoutError,
+  HeartbeatTimeoutError,
+  isCloseCodeError,
+  ResilientWebSocketError,
+} from './errors.js'
+export {
+  DropEvent,
+  ReconnectingEvent,
+  ResilientCloseEvent,
+  ResilientErrorEvent,
+  ResilientMessageEvent,
+  ResilientOpenEvent,
+  type ResilientWebSocketEvents,
+  type ResilientWebSocketEventType,
+} from './events.js'
+export {
+  type BufferOptions,
+  DEFAULT_OPTIONS,
+  type HeartbeatOptions,
+  type OverflowStrategy,
+  type ResilientWebSocketOptions,
+  type SendData,
+  type WebSocketConstructor,
+} from './options.js'
+export type { Policies, Policy, PolicyContext, PolicyDecision, PolicyFunction, RetryPolicy } from './policies.js'
+export { type ProtocolsProvider, ResilientWebSocket, type UrlProvider } from './socket.js'
