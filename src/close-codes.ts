@@ -7,6 +7,11 @@
 /** What happens after a close: stop quietly, reconnect with backoff, or stop and surface a `CloseCodeError`. */
 export type CloseAction = 'stop' | 'retry' | 'error'
 
+/** A row's default policy: an action, or `retry` with a backoff of its own. */
+export type DefaultPolicy =
+  | CloseAction
+  | { readonly action: 'retry'; readonly backoff: Readonly<{ initialDelayMs: number; maxDelayMs: number }> }
+
 /** One row of the close-code table. */
 export interface CloseCodeInfo {
   /** The registry's name for the code. */
@@ -14,7 +19,7 @@ export interface CloseCodeInfo {
   /** What the code means, in a sentence. */
   readonly meaning: string
   /** What this library does by default when a connection closes with the code. */
-  readonly policy: CloseAction
+  readonly policy: DefaultPolicy
 }
 
 /** A described close code, registered or not. */
@@ -73,8 +78,13 @@ export const CLOSE_CODES = {
   1011: { name: 'Internal Error', meaning: 'The server hit an unexpected condition.', policy: 'retry' },
   // The registry's own note: the client should reconnect, after a randomised delay.
   1012: { name: 'Service Restart', meaning: 'The service is restarting.', policy: 'retry' },
-  // Overload: the registry asks clients to come back later; it gets a longer backoff (see policies.ts).
-  1013: { name: 'Try Again Later', meaning: 'The service is overloaded; try again later.', policy: 'retry' },
+  // Overload: come back later, not sooner. Its retries start at 5 s and may wait up to a
+  // minute (jitter as configured); the online/visible shortcuts never cut this delay.
+  1013: {
+    name: 'Try Again Later',
+    meaning: 'The service is overloaded; try again later.',
+    policy: { action: 'retry', backoff: { initialDelayMs: 5000, maxDelayMs: 60_000 } },
+  },
   // A gateway got a bad answer upstream; the upstream may be back soon.
   1014: { name: 'Bad Gateway', meaning: 'A gateway or proxy received an invalid response upstream.', policy: 'retry' },
   // Never sent on the wire: the TLS handshake failed (bad certificate); retrying cannot fix it.

@@ -16,6 +16,7 @@ export {
   type CloseAction,
   type CloseCodeDescription,
   type CloseCodeInfo,
+  type DefaultPolicy,
   describeCloseCode,
   type RegisteredCloseCode,
 } from './close-codes.js'

@@ -3,7 +3,7 @@
  * and the lookup that turns a close into a decision.
  */
 import type { BackoffOptions } from './backoff.js'
-import { type CloseAction, DEFAULT_CLOSE_ACTION, registeredCloseCode } from './close-codes.js'
+import { type CloseAction, DEFAULT_CLOSE_ACTION, type DefaultPolicy, registeredCloseCode } from './close-codes.js'
 import type { ResilientCloseEvent } from './events.js'
 import { checkNumber, checkObject, checkPartialBackoff } from './options.js'
 
@@ -70,11 +70,6 @@ export type Decision =
       delayMs: number | undefined
     }
 
-/** 1013 asks clients to come back later: its retries start at 5 s and may wait up to a minute. */
-const BUILT_IN_RETRY: Readonly<Partial<Record<number, Partial<BackoffOptions>>>> = {
-  1013: { initialDelayMs: 5000, maxDelayMs: 60_000 },
-}
-
 const ACTIONS: readonly CloseAction[] = ['stop', 'retry', 'error']
 const RANGE = /^(\d+)-(\d+)$/
 
@@ -85,8 +80,12 @@ function checkCode(code: number, name: string): number {
   return code
 }
 
-/** Validates a static decision; `name` says where it came from for the error message. */
-function checkDecision(value: unknown, name: string): PolicyDecision {
+/**
+ * Validates a decision; `name` says where it came from for the error message.
+ * A function may return a negative or huge `delayMs` (it may come from the
+ * server): it is clamped later; in the static table it is a mistake.
+ */
+function checkDecision(value: unknown, name: string, dynamic = false): PolicyDecision {
   if (typeof value === 'string') {
     if (!ACTIONS.includes(value as CloseAction)) {
       throw new TypeError(
@@ -109,7 +108,10 @@ function checkDecision(value: unknown, name: string): PolicyDecision {
   if (o.maxRetries !== undefined) {
     policy.maxRetries = checkNumber(o.maxRetries, `${name}.maxRetries`, { integer: true, infinite: true })
   }
-  if (o.delayMs !== undefined) policy.delayMs = checkNumber(o.delayMs, `${name}.delayMs`, { infinite: true })
+  if (o.delayMs !== undefined) {
+    if (dynamic && typeof o.delayMs === 'number') policy.delayMs = o.delayMs
+    else policy.delayMs = checkNumber(o.delayMs, `${name}.delayMs`, { infinite: true })
+  }
   return policy
 }
 
@@ -155,16 +157,11 @@ export function compilePolicies(policies: Policies): CompiledPolicies {
   return { exact, ranges, fallback }
 }
 
-function toDecision(policy: PolicyDecision, code: number): Decision {
+function toDecision(policy: PolicyDecision | DefaultPolicy): Decision {
   const p = typeof policy === 'string' ? { action: policy } : policy
   if (p.action !== 'retry') return { action: p.action }
   const retry = p as RetryPolicy
-  return {
-    action: 'retry',
-    backoff: { ...BUILT_IN_RETRY[code], ...retry.backoff },
-    maxRetries: retry.maxRetries,
-    delayMs: retry.delayMs,
-  }
+  return { action: 'retry', backoff: { ...retry.backoff }, maxRetries: retry.maxRetries, delayMs: retry.delayMs }
 }
 
 /**
@@ -178,15 +175,12 @@ function apply(
   report: (error: unknown) => void,
 ): Decision | undefined {
   if (policy === undefined) return undefined
-  if (typeof policy !== 'function') return toDecision(policy, event.code)
+  if (typeof policy !== 'function') return toDecision(policy)
   let result: unknown
   try {
     result = policy(event, context)
     if (result === undefined) return undefined
-    return toDecision(
-      checkDecision(result, `the result of the policy function for close code ${event.code}`),
-      event.code,
-    )
+    return toDecision(checkDecision(result, `the result of the policy function for close code ${event.code}`, true))
   } catch (error) {
     report(error)
     return undefined
@@ -213,6 +207,6 @@ export function decide(
     if (decision) return decision
   }
   const builtIn = registeredCloseCode(code)
-  if (builtIn) return toDecision(builtIn.policy, code)
-  return apply(policies.fallback, event, context, report) ?? toDecision(DEFAULT_CLOSE_ACTION, code)
+  if (builtIn) return toDecision(builtIn.policy)
+  return apply(policies.fallback, event, context, report) ?? toDecision(DEFAULT_CLOSE_ACTION)
 }
