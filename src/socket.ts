@@ -18,7 +18,13 @@ import {
 } from './events.js'
 import { Heartbeat } from './heartbeat.js'
 import { DomListeners } from './listeners.js'
-import { type ResilientWebSocketOptions, type ResolvedOptions, resolveOptions, type SendData } from './options.js'
+import {
+  type BufferOptions,
+  type ResilientWebSocketOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  type SendData,
+} from './options.js'
 import { decide } from './policies.js'
 import { byteLength, SendQueue, snapshot, utf8Length } from './queue.js'
 
@@ -226,17 +232,23 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       throw new TypeError("Failed to execute 'send' on 'WebSocket': 1 argument required, but only 0 present.")
     }
     const s = this.#state
+    const buffer = this.#options.buffer
     switch (s.kind) {
       case 'open':
-        s.socket.send(data)
+        // The server's close frame may already have arrived (native CLOSING, our close
+        // event still to come): native would discard the message, the queue keeps it.
+        if (s.socket.readyState === 1 || buffer === false) {
+          s.socket.send(data)
+          return
+        }
+        this.#enqueue(data, buffer)
         return
       case 'connecting':
       case 'waiting': {
-        const buffer = this.#options.buffer
         if (buffer === false) {
           throw domException("Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.", 'InvalidStateError')
         }
-        this.#queue.offer(snapshot(data), buffer, (dropped) => this.#emit('drop', new DropEvent(dropped, 'overflow')))
+        this.#enqueue(data, buffer)
         return
       }
       case 'closing':
@@ -246,6 +258,10 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       case 'closed':
         this.#discardedBytes += byteLength(snapshot(data))
     }
+  }
+
+  #enqueue(data: unknown, buffer: BufferOptions): void {
+    this.#queue.offer(snapshot(data), buffer, (dropped) => this.#emit('drop', new DropEvent(dropped, 'overflow')))
   }
 
   /**
@@ -408,6 +424,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   #startRun(constructing: boolean): void {
     this.#retryCount = 0
     this.#lastDelayMs = 0
+    this.#discardedBytes = 0
     this.#connect(constructing)
     if (this.#state.kind !== 'closed') this.#watch(true)
   }
