@@ -11,15 +11,13 @@ export {
   jitterStrategies,
   MAX_DELAY_MS,
 } from './backoff.js'
+export { CLOSE_CODES, type CloseCodeDescription, type CloseCodeInfo, describeCloseCode } from './close-codes.js'
 export {
-  CLOSE_CODES,
   type CloseAction,
-  type CloseCodeDescription,
-  type CloseCodeInfo,
+  DEFAULT_POLICIES,
   type DefaultPolicy,
-  describeCloseCode,
   type RegisteredCloseCode,
-} from './close-codes.js'
+} from './default-policies.js'
 export {
   BufferOverflowError,
   CloseCodeError,

@@ -3,7 +3,7 @@
  * and the lookup that turns a close into a decision.
  */
 import type { BackoffOptions } from './backoff.js'
-import { type CloseAction, DEFAULT_CLOSE_ACTION, type DefaultPolicy, registeredCloseCode } from './close-codes.js'
+import { type CloseAction, DEFAULT_CLOSE_ACTION, type DefaultPolicy, defaultPolicyFor } from './default-policies.js'
 import type { ResilientCloseEvent } from './events.js'
 import { checkNumber, checkObject, checkPartialBackoff } from './options.js'
 
@@ -206,7 +206,7 @@ export function decide(
     const decision = apply(range.policy, event, context, report)
     if (decision) return decision
   }
-  const builtIn = registeredCloseCode(code)
-  if (builtIn) return toDecision(builtIn.policy)
+  const builtIn = defaultPolicyFor(code)
+  if (builtIn) return toDecision(builtIn)
   return apply(policies.fallback, event, context, report) ?? toDecision(DEFAULT_CLOSE_ACTION)
 }
