@@ -71,3 +71,26 @@ export function isCloseCodeError(error: unknown): error is CloseCodeError {
 export function domException(message: string, name: string): DOMException {
   return new DOMException(message, name)
 }
+
+/**
+ * A URL fit for messages and logs: credentials and the query string (where
+ * tokens usually travel) are cut, so `wss://u:p@host/live?token=…` becomes
+ * `wss://host/live?…`.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/?#@]*@/, '//').replace(/([?#]).*$/, '$1…')
+}
+
+/**
+ * The native constructor's exception names the URL it rejected; for a URL a
+ * provider returned (fresh tokens) the error reaches the `error` event, and
+ * from there often a log, so its message is redacted.
+ */
+export function redactError(error: unknown, url: string): unknown {
+  if (!(error instanceof Error || error instanceof DOMException) || !error.message.includes(url)) return error
+  const message = error.message.split(url).join(redactUrl(url))
+  if (error instanceof DOMException) return domException(message, error.name)
+  const copy = new (error.constructor as ErrorConstructor)(message)
+  copy.name = error.name
+  return copy
+}

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3'
 import { clampDelay, jitterStrategies } from './backoff.js'
-import { CloseCodeError, ConnectTimeoutError, domException, HeartbeatTimeoutError } from './errors.js'
+import { CloseCodeError, ConnectTimeoutError, domException, HeartbeatTimeoutError, redactError } from './errors.js'
 import {
   DropEvent,
   dispatch,
@@ -492,7 +492,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     } catch (error) {
       if (constructing) throw error
       this.#leave()
-      this.#stop(new ResilientCloseEvent(ABNORMAL), [error])
+      this.#stop(new ResilientCloseEvent(ABNORMAL), [redactError(error, String(url))])
       return
     }
     attempt.socket = socket
