@@ -11,13 +11,13 @@ export type Jitter = 'full' | 'equal' | 'decorrelated' | 'none'
 /** How long to wait before each retry. */
 export interface BackoffOptions {
   /**
-   * The delay before the first retry, before jitter.
-   * @default 1000
+   * The delay before the first retry, before jitter (with full jitter, the first retry comes at a random point in [0, initialDelayMs]).
+   * @default 5000
    */
   initialDelayMs: number
   /**
    * No computed delay is longer than this.
-   * @default 30000
+   * @default 15000
    */
   maxDelayMs: number
   /**

@@ -13,8 +13,9 @@ type UrlArgument = ConstructorParameters<typeof ResilientWebSocket>[0]
 type ProtocolsArgument = ConstructorParameters<typeof ResilientWebSocket>[1]
 
 /**
- * A `ResilientWebSocket` wrapping `FakeWebSocket`. Backoff jitter is `'none'`
- * unless the test says otherwise, so retry delays are 1000, 2000, 4000… ms.
+ * A `ResilientWebSocket` wrapping `FakeWebSocket`. Backoff is 1000 ms × 2 per
+ * retry up to 30 s with jitter `'none'` unless the test says otherwise, so
+ * retry delays are 1000, 2000, 4000… ms.
  */
 export function createSocket(
   options: ResilientWebSocketOptions = {},
@@ -24,7 +25,8 @@ export function createSocket(
   return new ResilientWebSocket(url, protocols, {
     WebSocket: FakeWebSocketConstructor,
     ...options,
-    backoff: { jitter: 'none', ...options.backoff },
+    // Fixed, readable delays for the tests (not the library's defaults, which options.test.ts pins).
+    backoff: { initialDelayMs: 1000, maxDelayMs: 30_000, jitter: 'none', ...options.backoff },
   })
 }
 

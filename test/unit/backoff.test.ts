@@ -128,17 +128,18 @@ describe('clamping', () => {
 })
 
 describe('defaults', () => {
-  it('uses initialDelayMs 1000, factor 2, maxDelayMs 30000 and full jitter', () => {
+  it('uses initialDelayMs 5000, factor 2, maxDelayMs 15000 and full jitter (a first retry within 0–5 s, RFC 6455 §7.2.3)', () => {
     const delay = createBackoff()
-    expect(delay(1, 0, 0.5)).toBe(500)
-    expect(delay(2, 0, 0.5)).toBe(1000)
-    expect(delay(5, 0, 0.5)).toBe(8000)
-    expect(delay(6, 0, 0.5)).toBe(15_000)
+    expect(delay(1, 0, 0.5)).toBe(2500)
+    expect(delay(1, 0, 0.999)).toBeLessThan(5000)
+    expect(delay(2, 0, 0.5)).toBe(5000)
+    expect(delay(3, 0, 0.5)).toBe(7500)
+    expect(delay(4, 0, 0.5)).toBe(7500)
   })
 
   it('merges a partial configuration over the defaults', () => {
     const delay = createBackoff({ jitter: 'none' })
-    expect([1, 2, 6].map((attempt) => delay(attempt, 0, 0))).toEqual([1000, 2000, 30_000])
+    expect([1, 2, 3, 6].map((attempt) => delay(attempt, 0, 0))).toEqual([5000, 10_000, 15_000, 15_000])
   })
 })
 

@@ -83,7 +83,7 @@ describe('valid edge values', () => {
 describe('defaults', () => {
   it('declares the documented defaults', () => {
     expect(DEFAULT_OPTIONS).toMatchObject({
-      backoff: { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 'full' },
+      backoff: { initialDelayMs: 5000, maxDelayMs: 15_000, factor: 2, jitter: 'full' },
       maxRetries: Number.POSITIVE_INFINITY,
       stableAfterMs: 5000,
       connectTimeoutMs: 10_000,
@@ -92,13 +92,13 @@ describe('defaults', () => {
     })
   })
 
-  it('uses full jitter over a 1000 ms initial delay by default', async () => {
+  it('uses full jitter over a 5000 ms initial delay by default', async () => {
     const ws = new ResilientWebSocket(TEST_URL, undefined, { WebSocket: FakeWebSocketConstructor, random: () => 0.5 })
     const delays: number[] = []
     ws.on('reconnecting', (event) => delays.push(event.delayMs))
     await vi.advanceTimersByTimeAsync(0)
     FakeWebSocket.latest().fail()
-    expect(delays).toEqual([500])
+    expect(delays).toEqual([2500])
     ws.close()
   })
 
