@@ -50,8 +50,15 @@ const targetAccessors: PropertyDescriptorMap = {
   },
 }
 
+// A real CloseEvent where the platform has one (browsers; `instanceof CloseEvent`
+// and "[object CloseEvent]" like native), a plain Event elsewhere (Node 20, SSR).
+const CloseEventBase = (typeof CloseEvent === 'function' ? CloseEvent : Event) as new (
+  type: string,
+  init: CloseEventInit,
+) => Event
+
 /** The close of one underlying connection (or of an attempt that never opened). */
-export class ResilientCloseEvent extends Event {
+export class ResilientCloseEvent extends CloseEventBase {
   /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
   readonly code: number
   /** The close reason, as the server sent it: untrusted text. */
@@ -61,7 +68,7 @@ export class ResilientCloseEvent extends Event {
   /** `true` when a new connection will follow; exactly one close per run has `false`. */
   readonly willReconnect: boolean
   constructor(init: { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }) {
-    super('close')
+    super('close', init)
     this.code = init.code
     this.reason = init.reason
     this.wasClean = init.wasClean

@@ -185,7 +185,11 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
 
   /** CONNECTING while an attempt or a retry is pending; CLOSED only once it stopped for good. */
   get readyState(): number {
-    return READY_STATE[this.#state.kind]
+    const s = this.#state
+    // Once the closing handshake has started (the server's close frame arrived) the
+    // native socket is CLOSING until its close event; so is this one, like native.
+    if (s.kind === 'open' && s.socket.readyState !== 1) return 2
+    return READY_STATE[s.kind]
   }
 
   /** The native socket's `bufferedAmount` plus the bytes waiting in the send queue. */
