@@ -29,7 +29,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const full = await measure('ResilientWebSocket')
   const shaken = await measure('describeCloseCode')
   const kb = (n) => `${(n / 1024).toFixed(2)} KB`
-  console.log(`ResilientWebSocket: ${kb(full.minified)} minified, ${kb(full.gzip)} gzip (budget ${kb(BUDGET_GZIP_BYTES)})`)
+  console.log(
+    `ResilientWebSocket: ${kb(full.minified)} minified, ${kb(full.gzip)} gzip (budget ${kb(BUDGET_GZIP_BYTES)})`,
+  )
   console.log(`describeCloseCode alone: ${kb(shaken.minified)} minified, ${kb(shaken.gzip)} gzip`)
   let failed = false
   if (full.gzip > BUDGET_GZIP_BYTES) {

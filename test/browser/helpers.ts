@@ -1,0 +1,199 @@
+/**
+ * Shared pieces of the browser tests: addresses of the scenario server (see
+ * test/support/scenario-server.ts), socket bookkeeping so every test closes
+ * what it opened, and small recorders that turn event sequences into data.
+ */
+import { inject, vi } from 'vitest'
+import { ResilientWebSocket, type ResilientWebSocketEvents, type ResilientWebSocketOptions } from '../../src/index.js'
+import type { ScenarioStats } from '../support/scenario-server.js'
+
+export const wsPort = inject('wsPort')
+export const refusedPort = inject('refusedPort')
+
+/** With these options the wrapper must behave like the native `WebSocket` (issue 2, "Drop-in conformance"). */
+export const NATIVE_LIKE = {
+  maxRetries: 0,
+  buffer: false,
+  connectTimeoutMs: 0,
+} as const satisfies ResilientWebSocketOptions
+
+/** Small delays for tests that let the socket retry. */
+export const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 50 } as const
+
+/** Upper bound for any single wait in these tests (testTimeout is 20 s). */
+export const WAIT_MS = 8_000
+
+/** `ws://` address of a scenario on the test server. */
+export function wsUrl(path: string): string {
+  return `ws://127.0.0.1:${wsPort}${path}`
+}
+
+/** An address where connections are refused. */
+export function refusedUrl(): string {
+  return `ws://127.0.0.1:${refusedPort}/`
+}
+
+let keys = 0
+/** A key no other test uses, for the server's per-key statistics. */
+export function uniqueKey(label: string): string {
+  keys += 1
+  return `${label}-${keys}-${Math.random().toString(36).slice(2, 10)}`
+}
+
+/** What the server saw for `key`: connections made and messages received, in order. */
+export async function serverStats(key: string): Promise<ScenarioStats> {
+  const response = await fetch(`http://127.0.0.1:${wsPort}/stats/${encodeURIComponent(key)}`)
+  return (await response.json()) as ScenarioStats
+}
+
+/** Lets the server answer a close frame it has been holding (`/delayed-close`). */
+export async function releaseDelayedClose(key: string): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${wsPort}/release/${encodeURIComponent(key)}`)
+  if (!response.ok) throw new Error(`nothing to release for ${key}`)
+}
+
+const opened = new Set<{ close(): void }>()
+
+/** Registers a socket created some other way (e.g. `Reflect.construct`) to be closed after the test. */
+export function track<T extends { close(): void }>(socket: T): T {
+  opened.add(socket)
+  return socket
+}
+
+/** A `ResilientWebSocket` that is closed after the test. */
+export function resilient(
+  url: ConstructorParameters<typeof ResilientWebSocket>[0],
+  protocols?: string | string[],
+  options: ResilientWebSocketOptions = {},
+): ResilientWebSocket {
+  const socket = new ResilientWebSocket(url, protocols, options)
+  opened.add(socket)
+  return socket
+}
+
+/** A native `WebSocket` that is closed after the test. */
+export function native(url: string | URL, protocols?: string | string[]): WebSocket {
+  const socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols)
+  opened.add(socket)
+  return socket
+}
+
+/** Closes every socket the test opened (for `afterEach`). */
+export function closeOpenedSockets(): void {
+  for (const socket of opened) socket.close()
+  opened.clear()
+}
+
+/**
+ * Lets the page run for a while so that something that must not happen (a
+ * reconnect, a second close) would have had many chances to. Never asserted on.
+ */
+export function settle(ms = 300): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Polls `check` (which throws until satisfied) for at most `timeout` ms. */
+export function eventually<T>(check: () => T, timeout = WAIT_MS): Promise<T> {
+  return vi.waitFor(check, { timeout, interval: 10 })
+}
+
+type EventName = keyof ResilientWebSocketEvents
+type EventOf<K extends EventName> = Parameters<ResilientWebSocketEvents[K]>[0]
+
+/** Every event a wrapper emits, in order, as `{ type, readyState, event }` (readyState read inside the listener). */
+export interface Recorded {
+  type: EventName
+  readyState: number
+  event: Event
+}
+
+/** Records every event the wrapper emits, through `on()`, from now on. */
+export function record(socket: ResilientWebSocket): Recorded[] {
+  const log: Recorded[] = []
+  const types: EventName[] = ['open', 'message', 'error', 'close', 'reconnecting', 'drop']
+  for (const type of types) {
+    socket.on(type, (event: Event) => log.push({ type, readyState: socket.readyState, event }))
+  }
+  return log
+}
+
+/** The recorded events of one type. */
+export function ofType<K extends EventName>(log: Recorded[], type: K): EventOf<K>[] {
+  return log.filter((entry) => entry.type === type).map((entry) => entry.event as EventOf<K>)
+}
+
+/** The sequence of event types in a log. */
+export function types(log: Recorded[]): string[] {
+  return log.map((entry) => entry.type)
+}
+
+/** Waits until the wrapper has reported the close that ends its run (`willReconnect: false`). */
+export function finalClose(log: Recorded[]): Promise<EventOf<'close'>> {
+  return eventually(() => {
+    const final = ofType(log, 'close').find((event) => !event.willReconnect)
+    if (!final) throw new Error('no final close yet')
+    return final
+  })
+}
+
+/**
+ * A compact trace of the standard events (open, message, error, close) as any
+ * `WebSocket`-like object reports them to `addEventListener` listeners, with
+ * `readyState` read inside each listener — comparable between a native socket
+ * and the wrapper.
+ */
+export function trace(socket: Pick<WebSocket, 'addEventListener' | 'readyState'>): string[] {
+  const lines: string[] = []
+  socket.addEventListener('open', () => lines.push(`open readyState=${socket.readyState}`))
+  socket.addEventListener('message', (event) => lines.push(`message ${String(event.data)}`))
+  socket.addEventListener('error', () => lines.push(`error readyState=${socket.readyState}`))
+  socket.addEventListener('close', (event) =>
+    lines.push(
+      `close code=${event.code} reason=${JSON.stringify(event.reason)} wasClean=${event.wasClean} readyState=${socket.readyState}`,
+    ),
+  )
+  return lines
+}
+
+/** Waits until a trace has a close line. */
+export function traceClosed(lines: string[]): Promise<void> {
+  return eventually(() => {
+    if (!lines.some((line) => line.startsWith('close '))) throw new Error('not closed yet')
+  })
+}
+
+/** Resolves with the next `type` event of a native socket (or rejects after `timeout` ms). */
+export function nextEvent<K extends keyof WebSocketEventMap>(
+  socket: WebSocket,
+  type: K,
+  timeout = WAIT_MS,
+): Promise<WebSocketEventMap[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeout} ms`)), timeout)
+    socket.addEventListener(
+      type,
+      (event) => {
+        clearTimeout(timer)
+        resolve(event)
+      },
+      { once: true },
+    )
+  })
+}
+
+/** Resolves with the next `type` event of a wrapper (or rejects after `timeout` ms). */
+export function nextResilientEvent<K extends EventName>(
+  socket: ResilientWebSocket,
+  type: K,
+  timeout = WAIT_MS,
+): Promise<EventOf<K>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeout} ms`)), timeout)
+    const listener = (event: Event) => {
+      clearTimeout(timer)
+      resolve(event as EventOf<K>)
+    }
+    // One listener for whichever event K is; `on()`'s per-event signature cannot express that.
+    socket.once(type, listener as never)
+  })
+}
