@@ -99,10 +99,15 @@ function checkClose(method: string, code: unknown, reason: unknown): { code: num
   return { code: checked, reason: text }
 }
 
+function ignore(): void {}
+
 /** Stops listening to a native socket and closes it if it is still going. */
 function abandon(socket: WebSocket | null, code?: number, reason?: string): void {
   if (!socket) return
-  socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null
+  socket.onopen = socket.onmessage = socket.onclose = null
+  // Not null: Node's `ws` emits 'error' when a CONNECTING socket is closed, and an
+  // EventEmitter 'error' with no listener crashes the process.
+  socket.onerror = ignore
   if (socket.readyState === 0 || socket.readyState === 1) {
     try {
       if (code === undefined) socket.close()
