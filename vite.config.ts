@@ -84,6 +84,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'bench',
+          environment: 'node',
+          include: ['test/bench/*.smoke.test.ts'],
+          testTimeout: 150_000,
+        },
+      },
+      {
+        test: {
           name: 'demo',
           environment: 'node',
           include: ['test/demo/**/*.test.ts'],

@@ -121,8 +121,43 @@ export class DropEvent extends Event {
   }
 }
 
-/** A message from the server: a real `MessageEvent`, with the wrapper as its target. */
-export class ResilientMessageEvent<T = unknown> extends MessageEvent<T> {}
+/**
+ * A message from the server. Constructing a DOM `MessageEvent` costs more than
+ * the native socket's own dispatch of the message (it parses an init
+ * dictionary in C++), so this is a plain `Event` carrying `data` and `origin`
+ * as fields, whose prototype chain runs through `MessageEvent.prototype`:
+ * `instanceof MessageEvent` holds and it prints as "[object MessageEvent]".
+ * The members a `MessageEvent` brand-checks are shadowed below.
+ */
+export class ResilientMessageEvent<T = unknown> extends Event {
+  /** The message, as the native socket delivered it (not copied). */
+  readonly data: T
+  /** The origin of the socket's URL. */
+  readonly origin: string
+  declare readonly lastEventId: string
+  declare readonly source: MessageEventSource | null
+  declare readonly ports: ReadonlyArray<MessagePort>
+  declare initMessageEvent: MessageEvent<T>['initMessageEvent'];
+  // Set here, not on first dispatch, so every instance has one shape.
+  [ACTIVE] = false;
+  [OWNER]: object | undefined = undefined
+  constructor(data: T, origin: string) {
+    super('message')
+    this.data = data
+    this.origin = origin
+  }
+}
+
+const NO_PORTS: readonly MessagePort[] = Object.freeze([])
+if (typeof MessageEvent === 'function') Object.setPrototypeOf(ResilientMessageEvent.prototype, MessageEvent.prototype)
+Object.defineProperties(ResilientMessageEvent.prototype, {
+  lastEventId: { configurable: true, get: () => '' },
+  source: { configurable: true, get: () => null },
+  ports: { configurable: true, get: () => NO_PORTS },
+  userActivation: { configurable: true, get: () => null },
+  // Deprecated, and a no-op on an event being dispatched, which is when listeners see it.
+  initMessageEvent: { configurable: true, writable: true, value() {} },
+})
 
 /** `open` events are plain events with the wrapper as their target. */
 export class ResilientOpenEvent extends Event {

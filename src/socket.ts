@@ -508,17 +508,13 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     this.#lastSocket = socket
     socket.binaryType = this.#binaryType
     socket.onopen = () => this.#onOpen(socket)
+    // A WebSocket message's origin is that of the socket's URL: read it once.
+    let origin: string | undefined
     socket.onmessage = (event) => {
       const s = this.#state
       if (s.kind === 'open' && s.heartbeat) s.heartbeat.alive = true
-      this.#emit(
-        'message',
-        new ResilientMessageEvent('message', {
-          data: event.data,
-          origin: event.origin,
-          lastEventId: event.lastEventId,
-        }),
-      )
+      origin ??= event.origin
+      this.#emit('message', new ResilientMessageEvent(event.data, origin))
     }
     socket.onerror = () => {
       if (this.#currentSocket() === socket) this.#erroredSocket = socket

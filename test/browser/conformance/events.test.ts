@@ -300,6 +300,27 @@ describe('interfaces/WebSocket/events/015.html, 018.html: the event objects', ()
     expect([String(open), String(message)]).toEqual(['[object Event]', '[object MessageEvent]'])
   })
 
+  it('interfaces/WebSocket/events/018.html: a message event reads like the native one (data, origin, lastEventId, source, ports)', async () => {
+    const read = (event: MessageEvent) => ({
+      data: event.data,
+      origin: event.origin,
+      lastEventId: event.lastEventId,
+      source: event.source,
+      ports: [...event.ports],
+      type: event.type,
+      bubbles: event.bubbles,
+      cancelable: event.cancelable,
+    })
+    const nativeSocket = native(wsUrl('/echo'))
+    nativeSocket.onopen = () => nativeSocket.send('same')
+    const nativeMessage = await new Promise<MessageEvent>((resolve) => {
+      nativeSocket.onmessage = resolve
+    })
+    const [, message] = await openMessageClose()
+    expect(read(message as MessageEvent)).toEqual({ ...read(nativeMessage), data: 'test' })
+    expect(read(nativeMessage).data).toBe('same')
+  })
+
   it('close is a CloseEvent ("[object CloseEvent]")', async () => {
     const [, , close] = await openMessageClose()
     expect(close).toBeInstanceOf(CloseEvent)

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench`: runs the benchmarks and prints the markdown table.
+ *
+ *   --quick          few messages, one round (< 60 s); writes test/bench/results.local.json only
+ *   --rounds N       rounds for every benchmark (default: 5 receive, 3 send/queue, 2 reconnect; quick 1)
+ *   --only a,b       benchmarks: receive-text, receive-binary, send, queue, reconnect
+ *   --no-profile     skip the CPU profile of our receive path (--profile forces it in quick mode)
+ *
+ * A full run writes test/bench/results.json and test/bench/throughput.svg.
+ * Progress goes to stderr, the tables to stdout. Exits 1 if any run lost messages.
+ */
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { BENCHES, type BenchName, runBench } from './bench.js'
+import { ROOT } from './bundles.js'
+import { describeRun, markdownTable, profileMarkdown, summarise, svgChart } from './report.js'
+
+// Ctrl-C / kill: exit through process.exit so the browser and its profile directory are removed.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
+  },
+})
+
+const only = values.only?.split(',').map((s) => s.trim()) as BenchName[] | undefined
+for (const name of only ?? []) {
+  if (!BENCHES.includes(name)) {
+    console.error(`unknown benchmark ${name}; one of ${BENCHES.join(', ')}`)
+    process.exit(2)
+  }
+}
+const rounds = values.rounds === undefined ? undefined : Number(values.rounds)
+if (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0)) {
+  console.error('--rounds must be a positive integer')
+  process.exit(2)
+}
+
+const results = await runBench({
+  quick: values.quick,
+  ...(rounds === undefined ? {} : { rounds }),
+  ...(only ? { only } : {}),
+  ...(values.profile ? { profile: true } : values['no-profile'] ? { profile: false } : {}),
+  log: (line) => console.error(line),
+})
+const summary = summarise(results.samples)
+const caption = describeRun(results)
+console.log(`${caption}\n\n${markdownTable(summary)}\n`)
+for (const [name, profile] of Object.entries(results.profiles)) console.log(`${profileMarkdown(name, profile)}\n`)
+
+const failed = results.samples.filter((s) => !s.ok)
+for (const s of failed) console.error(`FAILED: ${s.bench} ${s.subject} round ${s.round + 1}: ${s.note}`)
+
+const complete = !values.quick && !only && rounds === undefined
+const file = complete ? 'results.json' : 'results.local.json'
+await writeFile(join(ROOT, 'test/bench', file), `${JSON.stringify({ ...results, summary }, null, 2)}\n`)
+console.error(`wrote test/bench/${file}`)
+if (complete) {
+  const m = results.machine
+  const chartCaption = `${results.date.slice(0, 10)}, ${m.cpus} × ${m.cpuModel}, ${m.chromium}; medians of paired per-round ratios, subjects interleaved`
+  await writeFile(join(ROOT, 'test/bench/throughput.svg'), svgChart(summary, chartCaption))
+  console.error('wrote test/bench/throughput.svg')
+}
+process.exitCode = failed.length ? 1 : 0
