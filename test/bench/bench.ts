@@ -5,6 +5,7 @@
  * every subject alike). Each measured run gets a fresh page.
  */
 import { cpus, freemem, release, totalmem } from 'node:os'
+import { CHROMIUM_PATH } from '../support/chromium.js'
 import { buildBundles } from './bundles.js'
 import { type Browser, launchChromium, type Metrics, type Page } from './chromium.js'
 import type { Subject } from './page.js'
@@ -391,7 +392,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
   const bundles = await buildBundles()
   const server = await startBenchServer(bundles.files)
-  const launching = launchChromium(options.chromium ?? process.env.CHROMIUM ?? '/usr/bin/chromium')
+  const launching = launchChromium(options.chromium ?? CHROMIUM_PATH)
   launching.catch(() => {})
   let stopping = false
   const run = async (): Promise<BenchResults> => {

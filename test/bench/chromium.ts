@@ -11,20 +11,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
+import { CHROMIUM_ARGS, UNTHROTTLED_ARGS } from '../support/chromium.js'
 
-/** Flags shared with the browser tests (vite.config.ts), plus the ones that keep timers and tabs unthrottled. */
+/** The tests' flags, plus the ones that keep timers and tabs unthrottled. */
 export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
+  ...CHROMIUM_ARGS,
+  ...UNTHROTTLED_ARGS,
   '--headless',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
   '--disable-extensions',
   '--mute-audio',
 ]

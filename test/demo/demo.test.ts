@@ -8,17 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoServer, startDemo } from '../../demo/serve.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 const SCREENSHOT = fileURLToPath(new URL('../../demo/screenshot.png', import.meta.url))
 
 /** Chromium's own reports of refused or failed connections: expected here, and not the page's scripts. */
@@ -96,7 +87,7 @@ describe('npm run demo', () => {
 
   beforeAll(async () => {
     demo = await startDemo({ port: 0, quiet: true, watch: false })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     page = await context.newPage()
     watch(page)

@@ -9,23 +9,10 @@
  */
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, UNTHROTTLED_ARGS } from '../support/chromium.js'
 import { bytesPerCycle, CYCLES, formatBytes, HEAP_BOUND_BYTES, WARMUP_CYCLES } from './limits.js'
 import type { Soak, SoakSnapshot } from './page.js'
 import { type SoakServer, startSoakServer } from './soak-server.js'
-
-/** The browser tests' flags (vite.config.ts), plus the ones that keep timers unthrottled. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-]
 
 let server: SoakServer
 let browser: Browser
@@ -35,8 +22,8 @@ let cdp: CDPSession
 beforeAll(async () => {
   server = await startSoakServer({ page: true })
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, ...UNTHROTTLED_ARGS],
     timeout: 30_000,
   })
   page = await browser.newPage()
