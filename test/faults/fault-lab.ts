@@ -27,7 +27,7 @@
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http'
 import { connect, createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net'
 import { type WebSocket, WebSocketServer } from 'ws'
-import { mulberry32, seedOf } from './random.js'
+import { mulberry32, seedOf } from '../support/random.js'
 
 /** Longest a deliberately stuck socket (hung handshake, half-open) is kept. */
 const HOLD_MS = 10_000

@@ -14,8 +14,8 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ResilientWebSocketOptions } from '../../src/index.js'
+import { mulberry32 } from '../support/random.js'
 import { type Accounting, controlGet, eventually, Probe, postResult, sleep, summarize, targetUrl } from './probe.js'
-import { mulberry32 } from './random.js'
 
 const probes: Probe[] = []
 

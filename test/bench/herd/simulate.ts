@@ -29,21 +29,13 @@ import {
   DEFAULT_OPTIONS,
   jitterStrategies,
 } from '../../../src/index.js'
+import { mulberry32 } from '../../support/random.js'
 
 /** A source of numbers in [0, 1). */
 export type Random = () => number
 
-/** mulberry32: a tiny seeded PRNG, good enough to spread 10,000 clients reproducibly. */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+/** The seeded PRNG the simulation uses (shared with the fault lab). */
+export { mulberry32 }
 
 /**
  * One client's reconnect logic, called once per close in order: the close code

@@ -1,4 +1,4 @@
-/** Seeded randomness shared by the lab (Node) and the tests (page), so a run can be repeated. */
+/** Seeded randomness for simulations, fault labs and tests (Node and page alike), so a run can be repeated. */
 
 /** A small, fast 32-bit generator: numbers in [0, 1), the same sequence for the same seed. */
 export function mulberry32(seed: number): () => number {
