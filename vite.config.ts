@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/bench/herd/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/bench/herd/**/*.test.ts', 'test/property/**/*.test.ts'],
           typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: 'test/tsconfig.json' },
         },
       },

@@ -3,12 +3,7 @@
  * Number" registry) as data: names, meanings, and the default policy of each
  * (declared in default-policies.ts, where the reasoning for each lives).
  */
-import {
-  DEFAULT_CLOSE_ACTION,
-  DEFAULT_POLICIES,
-  type DefaultPolicy,
-  type RegisteredCloseCode,
-} from './default-policies.js'
+import { DEFAULT_CLOSE_ACTION, type DefaultPolicy, defaultPolicyFor } from './default-policies.js'
 
 /** One row of the close-code table. */
 export interface CloseCodeInfo {
@@ -53,15 +48,19 @@ const REGISTRY = {
   3000: ['Unauthorized', 'The client is not authenticated.'],
   3003: ['Forbidden', 'The client is not allowed to do this.'],
   3008: ['Timeout', 'The server timed the connection out.'],
-} as const satisfies Record<RegisteredCloseCode, readonly [string, string]>
+} as const satisfies Record<number, readonly [string, string]>
 
-/** Every registered code: its name, meaning and default policy. */
-export const CLOSE_CODES: {
-  readonly [K in RegisteredCloseCode]: CloseCodeInfo & { readonly policy: (typeof DEFAULT_POLICIES)[K] }
-} = /* @__PURE__ */ Object.fromEntries(
+/** A code with its own row in the IANA registry. */
+export type RegisteredCloseCode = keyof typeof REGISTRY
+
+/**
+ * Every registered code: its name, meaning and default policy (a code without
+ * a policy row, like 1004, shows the built-in default, `retry`).
+ */
+export const CLOSE_CODES: { readonly [K in RegisteredCloseCode]: CloseCodeInfo } = /* @__PURE__ */ Object.fromEntries(
   Object.entries(REGISTRY).map(([code, [name, meaning]]) => [
     code,
-    { name, meaning, policy: DEFAULT_POLICIES[Number(code) as RegisteredCloseCode] },
+    { name, meaning, policy: defaultPolicyFor(Number(code)) ?? DEFAULT_CLOSE_ACTION },
   ]),
 ) as never
 

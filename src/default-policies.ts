@@ -26,8 +26,6 @@ export const DEFAULT_POLICIES = {
   1002: 'error',
   // The client sends a data type the server will never accept; retrying repeats it.
   1003: 'error',
-  // Reserved and never sent on the wire (RFC 6455 §7.4.1); a page cannot see it.
-  1004: 'retry',
   // The close frame had no code: often a proxy; nothing says "go away".
   1005: 'retry',
   // No close frame at all: network drop, refused or failed handshake.
@@ -59,13 +57,13 @@ export const DEFAULT_POLICIES = {
   3008: 'retry',
 } as const satisfies Readonly<Record<number, DefaultPolicy>>
 
-/** A code with its own row. */
-export type RegisteredCloseCode = keyof typeof DEFAULT_POLICIES
+/** A code with its own policy row (1004, reserved and never sent, has none: your `default` decides it). */
+export type PolicyCode = keyof typeof DEFAULT_POLICIES
 
 /** The default for a code that has no row. */
 export const DEFAULT_CLOSE_ACTION: CloseAction = 'retry'
 
 /** The built-in policy of a registered code, or `undefined`. */
 export function defaultPolicyFor(code: number): DefaultPolicy | undefined {
-  return Object.hasOwn(DEFAULT_POLICIES, code) ? DEFAULT_POLICIES[code as RegisteredCloseCode] : undefined
+  return Object.hasOwn(DEFAULT_POLICIES, code) ? DEFAULT_POLICIES[code as PolicyCode] : undefined
 }

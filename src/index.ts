@@ -11,12 +11,18 @@ export {
   jitterStrategies,
   MAX_DELAY_MS,
 } from './backoff.js'
-export { CLOSE_CODES, type CloseCodeDescription, type CloseCodeInfo, describeCloseCode } from './close-codes.js'
+export {
+  CLOSE_CODES,
+  type CloseCodeDescription,
+  type CloseCodeInfo,
+  describeCloseCode,
+  type RegisteredCloseCode,
+} from './close-codes.js'
 export {
   type CloseAction,
   DEFAULT_POLICIES,
   type DefaultPolicy,
-  type RegisteredCloseCode,
+  type PolicyCode,
 } from './default-policies.js'
 export {
   BufferOverflowError,

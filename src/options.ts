@@ -35,7 +35,8 @@ export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView
 /** Application-level keep-alive: detects a connection that died without telling anyone. */
 export interface HeartbeatOptions {
   /**
-   * How often to send the ping message while the connection is open.
+   * How often to send the ping message while the connection is open (one ping is
+   * outstanding at a time, so the period is `timeoutMs` when that is longer).
    * (no default: required when `heartbeat` is set)
    */
   intervalMs: number
@@ -241,7 +242,10 @@ const OPTION_KEYS = [
 
 /** Validates the user's options (naming the field in every error) and fills in the defaults. */
 export function resolveOptions(input: ResilientWebSocketOptions | undefined): ResolvedOptions {
-  const o = checkObject(input ?? {}, 'options', OPTION_KEYS) as ResilientWebSocketOptions
+  // `null` means "the default" for every option, as `undefined` does (configs often come from JSON).
+  const o = Object.fromEntries(
+    Object.entries(checkObject(input ?? {}, 'options', OPTION_KEYS)).filter(([, value]) => value !== null),
+  ) as ResilientWebSocketOptions
 
   if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function') {
     throw new TypeError(`options.WebSocket must be a constructor, got ${describe(o.WebSocket)}`)

@@ -255,6 +255,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       case 'connecting':
       case 'waiting': {
         if (buffer === false) {
+          snapshot(data) // WebIDL converts the argument before the state check: a Symbol is a TypeError first
           throw domException("Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.", 'InvalidStateError')
         }
         this.#enqueue(data, buffer)

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_OPTIONS, ResilientWebSocket } from '../../src/index.js'
+import { DEFAULT_OPTIONS, ResilientWebSocket, type ResilientWebSocketOptions } from '../../src/index.js'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket.js'
 import { TEST_URL } from '../support/harness.js'
 
@@ -81,6 +81,25 @@ describe('valid edge values', () => {
 })
 
 describe('defaults', () => {
+  it('reads null as "use the default" for every option, as configs parsed from JSON carry it', async () => {
+    const nulls = {
+      maxRetries: null,
+      reconnectOnOnline: null,
+      random: null,
+      buffer: null,
+      heartbeat: null,
+      backoff: null,
+    }
+    const ws = new ResilientWebSocket(TEST_URL, undefined, {
+      WebSocket: FakeWebSocketConstructor,
+      ...(nulls as unknown as ResilientWebSocketOptions),
+    })
+    await vi.advanceTimersByTimeAsync(0)
+    ws.send('queued while connecting')
+    expect(ws.bufferedAmount).toBe('queued while connecting'.length)
+    ws.close()
+  })
+
   it('declares the documented defaults', () => {
     expect(DEFAULT_OPTIONS).toMatchObject({
       backoff: { initialDelayMs: 5000, maxDelayMs: 15_000, factor: 2, jitter: 'full' },

@@ -1,0 +1,114 @@
+/**
+ * Test doubles the property tests add around the shared fake WebSocket: a
+ * subclass that reports every construction, and a window stand-in that knows
+ * which listeners are registered on it.
+ */
+import { FakeWebSocket } from '../support/fake-websocket.js'
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/**
+ * The shared fake, plus a hook that runs as soon as an instance exists, and
+ * the checks a browser's constructor and send() make that the shared fake
+ * leaves out: an empty fragment (`ws://host/#`) and invalid or duplicate
+ * subprotocols are SyntaxErrors, and send() converts its argument like WebIDL
+ * (a Symbol is a TypeError in every state). The wrapper delegates these to the
+ * native socket, so only a fake that makes them can show it does so faithfully.
+ */
+export class ObservedWebSocket extends FakeWebSocket {
+  static onCreate: ((socket: FakeWebSocket) => void) | undefined
+
+  constructor(url: string | URL, ...rest: [protocols?: string | string[]]) {
+    if (String(url).includes('#')) {
+      throw new DOMException(`Failed to construct 'WebSocket': The URL contains a fragment identifier.`, 'SyntaxError')
+    }
+    const protocols = rest[0]
+    if (protocols !== undefined) {
+      const list = typeof protocols === 'string' ? [protocols] : [...protocols]
+      for (const [index, protocol] of list.entries()) {
+        if (!TOKEN.test(protocol) || list.indexOf(protocol) !== index) {
+          throw new DOMException(
+            `Failed to construct 'WebSocket': The subprotocol '${protocol}' is invalid.`,
+            'SyntaxError',
+          )
+        }
+      }
+    }
+    super(url, ...rest)
+    ObservedWebSocket.onCreate?.(this)
+  }
+
+  override send(data: unknown): void {
+    const isBinary = data instanceof ArrayBuffer || ArrayBuffer.isView(data) || data instanceof Blob
+    super.send(typeof data === 'string' || isBinary ? data : `${data as string}`)
+  }
+}
+
+export const ObservedWebSocketConstructor = ObservedWebSocket as unknown as typeof WebSocket
+
+/** An EventTarget that counts registered listeners per type, deduplicating like EventTarget does. */
+export class WindowStub extends EventTarget {
+  private readonly registered = new Map<string, Set<unknown>>()
+
+  private keyOf(options?: boolean | EventListenerOptions): string {
+    const capture = typeof options === 'boolean' ? options : Boolean(options?.capture)
+    return capture ? 'capture' : 'bubble'
+  }
+
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    if (listener) {
+      const key = `${type}:${this.keyOf(options)}`
+      if (!this.registered.has(key)) this.registered.set(key, new Set())
+      this.registered.get(key)!.add(listener)
+    }
+    super.addEventListener(type, listener, options)
+  }
+
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    if (listener) this.registered.get(`${type}:${this.keyOf(options)}`)?.delete(listener)
+    super.removeEventListener(type, listener, options)
+  }
+
+  /** Registered listeners per event type. */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {}
+    for (const [key, listeners] of this.registered) {
+      if (listeners.size === 0) continue
+      const type = key.slice(0, key.indexOf(':'))
+      counts[type] = (counts[type] ?? 0) + listeners.size
+    }
+    return counts
+  }
+
+  total(): number {
+    return Object.values(this.counts()).reduce((sum, count) => sum + count, 0)
+  }
+}
+
+/** Node 20 has `TextEncoder`; UTF-8 length of a string. */
+export function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length
+}
+
+/** A promise with its settle functions, for an async URL provider the test resolves by hand. */
+export class Deferred<T> {
+  readonly promise: Promise<T>
+  resolve!: (value: T) => void
+  reject!: (reason: unknown) => void
+  settled = false
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+  }
+}
