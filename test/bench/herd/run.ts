@@ -2,8 +2,7 @@
  * Thundering-herd CLI: simulates our defaults, the candidates and the peers,
  * prints markdown tables, writes results.json and herd.svg.
  *
- *   node_modules/.bin/esbuild test/bench/herd/run.ts --bundle --platform=node --format=esm \
- *     --outfile=/tmp/herd.mjs --log-level=warning && node /tmp/herd.mjs
+ *   npm run herd            (npm run herd -- --seeds 3 --model bucket …)
  *
  * Options: --seeds N (default 9: seeds 1..N), --model slots|bucket,
  * --config '<json BackoffConfig>' (adds a candidate, e.g.
@@ -220,8 +219,7 @@ if (!args['no-write']) {
   const results = {
     description:
       'Thundering-herd simulation (issue 5). Medians over seeds; recoveredMs is when the last client got back in (null: never).',
-    command:
-      'node_modules/.bin/esbuild test/bench/herd/run.ts --bundle --platform=node --format=esm --outfile=/tmp/herd.mjs --log-level=warning && node /tmp/herd.mjs',
+    command: 'npm run herd',
     seeds,
     scenarios,
     peers: PEERS.map((p) => ({

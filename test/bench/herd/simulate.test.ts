@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CLOSE_CODES, DEFAULT_OPTIONS } from '../../../src/index.js'
+import { DEFAULT_OPTIONS, DEFAULT_POLICIES } from '../../../src/index.js'
 import { CURRENT, RECOMMENDED } from './candidates.js'
 import { PEERS, partysocket, reconnectingWebsocket, sockette, websocketTs } from './peers.js'
 import {
@@ -155,8 +155,8 @@ describe('our strategy follows the socket', () => {
     expect(delays(resilientStrategy('x', config), [1006, 1006, 1006])).toEqual([2000, 3500, 5750])
   })
 
-  it('takes its defaults from DEFAULT_OPTIONS and the CLOSE_CODES rows', () => {
-    const row = CLOSE_CODES[1013].policy.backoff
+  it('takes its defaults from DEFAULT_OPTIONS and the DEFAULT_POLICIES rows', () => {
+    const row = DEFAULT_POLICIES[1013].backoff
     expect(effectiveBackoff(CURRENT_DEFAULTS, 1013)).toEqual({ ...DEFAULT_OPTIONS.backoff, ...row })
     expect(effectiveBackoff(CURRENT_DEFAULTS, 1008)).toBeUndefined()
     expect(effectiveBackoff({ backoff: { maxDelayMs: 7000 } }, 4321)).toEqual({
