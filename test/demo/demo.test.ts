@@ -128,7 +128,9 @@ describe('npm run demo', () => {
     expect(close).toBeGreaterThanOrEqual(0)
     expect(find(entries, 'reconnecting', /^retry \d+ in .* after 1006$/, close)).toBeGreaterThan(close)
     await waitForState(page, 'OPEN')
-    expect(await page.locator('#timeline text.tl-code', { hasText: '1006' }).count()).toBeGreaterThan(0)
+    await expect
+      .poll(() => page.locator('#timeline text.tl-code', { hasText: '1006' }).count(), { timeout: 5000 })
+      .toBeGreaterThan(0)
   })
 
   it('restart: every tab gets 1012 and reconnects', async () => {
@@ -149,7 +151,9 @@ describe('npm run demo', () => {
         )
         await waitForState(tab, 'OPEN')
       }
-      expect(await page.locator('#timeline text.tl-code', { hasText: '1012' }).count()).toBeGreaterThan(0)
+      await expect
+        .poll(() => page.locator('#timeline text.tl-code', { hasText: '1012' }).count(), { timeout: 5000 })
+        .toBeGreaterThan(0)
     } finally {
       await second.close()
     }
@@ -312,7 +316,9 @@ describe('npm run demo', () => {
     expect(find(entries, 'open')).toBe(-1)
     expect(entries.some((e) => e.text.includes(reason))).toBe(true)
     expect(await page.locator('#log img, #timeline img').count()).toBe(0)
-    expect(await page.locator('#timeline text.tl-error', { hasText: '1008' }).count()).toBe(1)
+    await expect
+      .poll(() => page.locator('#timeline text.tl-error', { hasText: '1008' }).count(), { timeout: 5000 })
+      .toBe(1)
   })
 
   it('reconnect() starts again after the error; close() stops for good', async () => {
