@@ -10,7 +10,7 @@
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, UNTHROTTLED_ARGS } from '../support/chromium.js'
-import { bytesPerCycle, CYCLES, formatBytes, HEAP_BOUND_BYTES, WARMUP_CYCLES } from './limits.js'
+import { CYCLES, HEAP_BOUND_BYTES, heapFigures, WARMUP_CYCLES } from './limits.js'
 import type { Soak, SoakSnapshot } from './page.js'
 import { type SoakServer, startSoakServer } from './soak-server.js'
 
@@ -86,13 +86,7 @@ describe('Chromium', () => {
     const figures = {
       cycles: running.opens - warm.opens,
       warmup: warm.opens,
-      elapsedMs: Math.round(elapsedMs),
-      heapBefore: formatBytes(heapBefore),
-      heapAfter: formatBytes(heapAfter),
-      growth: formatBytes(heapAfter - heapBefore),
-      bound: formatBytes(HEAP_BOUND_BYTES),
-      trendBytesPerCycle: Math.round(bytesPerCycle(points) * 10) / 10,
-      checkpoints: points.map((p) => formatBytes(p.heap - heapBefore)),
+      ...heapFigures(points, heapBefore, elapsedMs),
       nativeSockets: final.nativeSockets,
       collected: final.collected,
       uncollectedWhileOpen: idle.nativeSockets - idle.collected,

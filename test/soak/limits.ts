@@ -38,3 +38,17 @@ export function formatBytes(bytes: number): string {
   const abs = Math.abs(bytes)
   return abs >= 1024 * 1024 ? `${sign}${(abs / 1024 / 1024).toFixed(2)} MiB` : `${sign}${(abs / 1024).toFixed(1)} KiB`
 }
+
+/** The heap figures both soaks report, from the checkpoints taken after forced GCs. */
+export function heapFigures(points: { cycles: number; heap: number }[], heapBefore: number, elapsedMs: number) {
+  const heapAfter = points.at(-1)?.heap ?? heapBefore
+  return {
+    elapsedMs: Math.round(elapsedMs),
+    heapBefore: formatBytes(heapBefore),
+    heapAfter: formatBytes(heapAfter),
+    growth: formatBytes(heapAfter - heapBefore),
+    bound: formatBytes(HEAP_BOUND_BYTES),
+    trendBytesPerCycle: Math.round(bytesPerCycle(points) * 10) / 10,
+    checkpoints: points.map((p) => formatBytes(p.heap - heapBefore)),
+  }
+}

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket as WsWebSocket } from 'ws'
 import { ResilientWebSocket } from '../../src/index.js'
 import { Cycler, countTimers, instrument, listenerCounts } from './cycles.js'
-import { bytesPerCycle, CYCLES, formatBytes, HEAP_BOUND_BYTES, WARMUP_CYCLES } from './limits.js'
+import { CYCLES, HEAP_BOUND_BYTES, heapFigures, WARMUP_CYCLES } from './limits.js'
 import { type SoakServer, startSoakServer } from './soak-server.js'
 
 type NativeConstructor = Parameters<typeof instrument>[0]
@@ -84,13 +84,7 @@ describe('Node, ws as the native socket', () => {
       const figures = {
         cycles: cycler.opens - warm,
         warmup: warm,
-        elapsedMs: Math.round(elapsedMs),
-        heapBefore: formatBytes(heapBefore),
-        heapAfter: formatBytes(heapAfter),
-        growth: formatBytes(heapAfter - heapBefore),
-        bound: formatBytes(HEAP_BOUND_BYTES),
-        trendBytesPerCycle: Math.round(bytesPerCycle(points) * 10) / 10,
-        checkpoints: points.map((p) => formatBytes(p.heap - heapBefore)),
+        ...heapFigures(points, heapBefore, elapsedMs),
         nativeSockets: census.created,
         collected: census.finalized,
         uncollectedWhileOpen,

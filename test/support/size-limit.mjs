@@ -10,29 +10,20 @@ import { build } from 'esbuild'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /**
  * Bytes, gzip -9, of `import { ResilientWebSocket } from 'resilient-websocket'`.
- * Issue 5 asked for 3,000; the full feature set measures about 8,800 (see the
+ * Issue 5 asked for 3,000; the full feature set measures about 8,950 (see the
  * README's Performance section for the breakdown), so the budget guards
  * against growth from here rather than claiming a size we do not have.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9000)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9200)
 
+/** Minified and gzipped size of a module that re-exports `imports` (`*` for everything) from `from`. */
 export async function measure(imports, from = 'resilient-websocket') {
   const result = await build({
-    stdin: { contents: `export { ${imports} } from '${from}'`, resolveDir: root },
+    stdin: {
+      contents: imports === '*' ? `export * from '${from}'` : `export { ${imports} } from '${from}'`,
+      resolveDir: root,
+    },
     alias: { 'resilient-websocket': `${root}/dist/index.js` },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    write: false,
-    logLevel: 'silent',
-  })
-  const code = result.outputFiles[0].text
-  return { code, minified: code.length, gzip: gzipSync(code, { level: 9 }).length }
-}
-
-async function measureAll(from) {
-  const result = await build({
-    stdin: { contents: `export * from '${from}'`, resolveDir: root },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -62,7 +53,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ['eventemitter3 alone', 'EventEmitter', 'eventemitter3'],
     ]
     for (const [name, what, from] of peers) {
-      const m = what === '*' ? await measureAll(from) : await measure(what, from)
+      const m = await measure(what, from)
       console.log(`${name}: ${kb(m.minified)} minified, ${kb(m.gzip)} gzip`)
     }
   }
