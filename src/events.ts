@@ -23,19 +23,13 @@ const eventTarget = Object.getOwnPropertyDescriptor(Event.prototype, 'target')?.
 // Listeners must see the wrapper as `target`/`currentTarget` and AT_TARGET as
 // `eventPhase`, as they would on a native socket. The native getters only
 // report what a real EventTarget dispatch set, so these shadow them.
+function target(this: Event & Retargeted): unknown {
+  return this[OWNER] ?? eventTarget?.call(this) ?? null
+}
 const targetAccessors: PropertyDescriptorMap = {
-  target: {
-    configurable: true,
-    get(this: Event & Retargeted) {
-      return this[OWNER] ?? eventTarget?.call(this) ?? null
-    },
-  },
-  srcElement: {
-    configurable: true,
-    get(this: Event & Retargeted) {
-      return this[OWNER] ?? eventTarget?.call(this) ?? null
-    },
-  },
+  [RETARGETABLE]: { value: true },
+  target: { configurable: true, get: target },
+  srcElement: { configurable: true, get: target },
   currentTarget: {
     configurable: true,
     get(this: Event & Retargeted) {
@@ -174,7 +168,7 @@ for (const type of [
   ResilientMessageEvent,
   ResilientOpenEvent,
 ]) {
-  Object.defineProperties(type.prototype, { ...targetAccessors, [RETARGETABLE]: { value: true } })
+  Object.defineProperties(type.prototype, targetAccessors)
 }
 
 /** Every event the socket emits and the listener each takes: the type `on()` and `addEventListener()` check. */
@@ -237,7 +231,7 @@ export function dispatch(emitter: EventEmitter, type: string, event: Event): boo
   if (listeners === undefined) return false
   const e = event as Event & Retargeted
   // An event created elsewhere (passed to dispatchEvent) gets the accessors on itself.
-  if (!(RETARGETABLE in e)) Object.defineProperties(e, { ...targetAccessors, [RETARGETABLE]: { value: true } })
+  if (!(RETARGETABLE in e)) Object.defineProperties(e, targetAccessors)
   e[OWNER] = emitter
   e[ACTIVE] = true
   if (!Array.isArray(listeners)) invoke(emitter, type, listeners, e)

@@ -106,6 +106,11 @@ export class SendQueue {
     return data
   }
 
+  /** Takes every message out, oldest first, handing each to `each`. */
+  drain(each: (data: SendData) => void): void {
+    for (let data = this.shift(); data !== undefined; data = this.shift()) each(data)
+  }
+
   clear(): void {
     this.#items = []
     this.#sizes = []

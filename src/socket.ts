@@ -220,8 +220,8 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   set binaryType(value: BinaryType) {
     if (value !== 'blob' && value !== 'arraybuffer') return
     this.#binaryType = value
-    const s = this.#state
-    if ((s.kind === 'connecting' || s.kind === 'open' || s.kind === 'closing') && s.socket) s.socket.binaryType = value
+    const socket = this.#currentSocket()
+    if (socket) socket.binaryType = value
   }
 
   /** Retries scheduled since the last connection that stayed open `stableAfterMs`. */
@@ -309,8 +309,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const checked = checkClose('reconnect', code, reason)
     const s = this.#state
     this.#leave()
-    this.#retryCount = 0
-    this.#lastDelayMs = 0
+    this.#resetRetries()
     if (s.kind === 'closed' || s.kind === 'closing') {
       if (s.kind === 'closing') {
         abandon(s.socket)
@@ -430,10 +429,15 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     dispatch(this as unknown as EventEmitter, type, event)
   }
 
-  /** Starts a run: environment listeners on, first attempt now. */
-  #startRun(constructing: boolean): void {
+  /** The next retry is attempt 1 again, and decorrelated jitter starts over. */
+  #resetRetries(): void {
     this.#retryCount = 0
     this.#lastDelayMs = 0
+  }
+
+  /** Starts a run: environment listeners on, first attempt now. */
+  #startRun(constructing: boolean): void {
+    this.#resetRetries()
     this.#discardedBytes = 0
     this.#connect(constructing)
     if (this.#state.kind !== 'closed') this.#watch(true)
@@ -545,11 +549,10 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     // and closes at once must see growing delays, not a tight loop.
     open.stableTimer = setTimeout(() => {
       open.stableTimer = undefined
-      this.#retryCount = 0
-      this.#lastDelayMs = 0
+      this.#resetRetries()
     }, this.#options.stableAfterMs)
     // Queued messages go first, in order, before anything an `open` listener sends.
-    for (let data = this.#queue.shift(); data !== undefined; data = this.#queue.shift()) socket.send(data)
+    this.#queue.drain((data) => socket.send(data))
     const heartbeat = this.#options.heartbeat
     if (heartbeat) {
       open.heartbeat = new Heartbeat(
@@ -627,9 +630,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     this.#leave()
     this.#state = { kind: 'closed' }
     this.#watch(false)
-    for (let data = this.#queue.shift(); data !== undefined; data = this.#queue.shift()) {
-      this.#emit('drop', new DropEvent(data, 'closed'))
-    }
+    this.#queue.drain((data) => this.#emit('drop', new DropEvent(data, 'closed')))
     if (failure) errors.push(failure)
     this.#report(errors)
     this.#emit('close', close)
@@ -695,10 +696,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
 
   #retryNow(waiting: State & { kind: 'waiting' }, resetCounter: boolean): void {
     clearTimeout(waiting.timer)
-    if (resetCounter) {
-      this.#retryCount = 0
-      this.#lastDelayMs = 0
-    }
+    if (resetCounter) this.#resetRetries()
     this.#connect(false)
   }
 
