@@ -225,9 +225,9 @@ function invoke(emitter: EventEmitter, type: string, record: ListenerRecord, eve
  * the emitter as target. Returns whether any listener was registered.
  */
 export function dispatch(emitter: EventEmitter, type: string, event: Event): boolean {
-  const store = (emitter as unknown as EmitterInternals)._events
+  const internals = emitter as unknown as EmitterInternals
   const key = prefix + type
-  const listeners = store[key]
+  const listeners = internals._events[key]
   if (listeners === undefined) return false
   const e = event as Event & Retargeted
   // An event created elsewhere (passed to dispatchEvent) gets the accessors on itself.
@@ -239,7 +239,9 @@ export function dispatch(emitter: EventEmitter, type: string, event: Event): boo
     const count = listeners.length
     for (let i = 0; i < count; i++) {
       const record = listeners[i]!
-      if (i > 0 && store[key] !== listeners && !stillRegistered(store[key], record)) continue
+      // Read the store afresh: removing every listener replaces the whole store object.
+      const current = internals._events[key]
+      if (i > 0 && current !== listeners && !stillRegistered(current, record)) continue
       invoke(emitter, type, record, e)
     }
   }

@@ -186,6 +186,16 @@ describe('removal during dispatch', () => {
     expect(handler).not.toHaveBeenCalled()
   })
 
+  it('does not call listeners that an earlier listener removed with removeAllListeners()', () => {
+    // eventemitter3 replaces its whole listener store when the last event type is emptied.
+    const ws = openSocket()
+    const removed = vi.fn()
+    ws.on('message', () => ws.removeAllListeners())
+    ws.on('message', removed)
+    receive('hi')
+    expect(removed).not.toHaveBeenCalled()
+  })
+
   it('still calls the remaining listeners after a removal', () => {
     const ws = openSocket()
     const calls: string[] = []
