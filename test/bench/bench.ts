@@ -8,25 +8,16 @@ import { cpus, freemem, release, totalmem } from 'node:os'
 import { CHROMIUM_PATH } from '../support/chromium.js'
 import { buildBundles } from './bundles.js'
 import { type Browser, launchChromium, type Metrics, type Page } from './chromium.js'
-import type { Subject } from './page.js'
 import { analyseProfile, type CpuProfile, type ProfileSummary } from './profile.js'
 import { median } from './report.js'
 import { type BenchServer, startBenchServer } from './server.js'
+import { SUBJECTS, type Subject } from './subjects.js'
 
 export type BenchName = 'receive-text' | 'receive-binary' | 'send' | 'queue' | 'reconnect'
 export const BENCHES: readonly BenchName[] = ['receive-text', 'receive-binary', 'send', 'queue', 'reconnect']
 
-export const RECEIVE_SUBJECTS: readonly Subject[] = [
-  'native',
-  'native-addEventListener',
-  'ours-on',
-  'ours-addEventListener',
-  'ours-onmessage',
-  'reconnecting-websocket',
-  'partysocket',
-  'websocket-ts',
-  'sockette',
-]
+/** Receive compares every listener kind, so the generic `ours` is left out. */
+export const RECEIVE_SUBJECTS: readonly Subject[] = SUBJECTS.filter((subject) => subject !== 'ours')
 export const SUBJECTS_OF: Record<BenchName, readonly Subject[]> = {
   'receive-text': RECEIVE_SUBJECTS,
   'receive-binary': RECEIVE_SUBJECTS,

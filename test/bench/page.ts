@@ -5,20 +5,7 @@
  * one library it measures, so subjects never share JIT feedback or garbage.
  */
 
-/** Every way of receiving/sending the benchmark compares (`ours` is `ours-on` where the listener kind does not matter). */
-export const SUBJECTS = [
-  'native',
-  'native-addEventListener',
-  'ours',
-  'ours-on',
-  'ours-addEventListener',
-  'ours-onmessage',
-  'reconnecting-websocket',
-  'partysocket',
-  'websocket-ts',
-  'sockette',
-] as const
-export type Subject = (typeof SUBJECTS)[number]
+import type { Subject } from './subjects.js'
 
 /** `plain`: defaults; `fast`: reconnect with no delay; `queue`: unbounded send queue. */
 export type Mode = 'plain' | 'fast' | 'queue'

@@ -4,17 +4,11 @@
  * disconnected, and closing during a retry wait.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  CloseCodeError,
-  ConnectTimeoutError,
-  HeartbeatTimeoutError,
-  ResilientWebSocket,
-  type ResilientWebSocketOptions,
-} from '../../src/index.js'
+import { CloseCodeError, ConnectTimeoutError, HeartbeatTimeoutError, ResilientWebSocket } from '../../src/index.js'
 import {
   closeOpenedSockets,
   eventually,
-  FAST_BACKOFF,
+  FAST_OPTIONS,
   finalClose,
   ofType,
   record,
@@ -29,12 +23,10 @@ import {
 
 afterEach(closeOpenedSockets)
 
-const OPTIONS = { backoff: FAST_BACKOFF, connectTimeoutMs: 5_000 } satisfies ResilientWebSocketOptions
-
 describe('server drops the connection without a close frame', () => {
   it('is reported as 1006 unclean and the socket reconnects', async () => {
     const key = uniqueKey('drop')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=drop,open`), undefined, OPTIONS)
+    const socket = resilient(wsUrl(`/plan/${key}?steps=drop,open`), undefined, FAST_OPTIONS)
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     expect(ofType(log, 'close')).toMatchObject([{ code: 1006, wasClean: false, willReconnect: true }])
@@ -45,7 +37,7 @@ describe('server drops the connection without a close frame', () => {
 
   it('the reconnected socket works: messages echo on the new connection', async () => {
     const key = uniqueKey('drop-echo')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=drop,open`), undefined, OPTIONS)
+    const socket = resilient(wsUrl(`/plan/${key}?steps=drop,open`), undefined, FAST_OPTIONS)
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     socket.send('after reconnect')
@@ -55,7 +47,7 @@ describe('server drops the connection without a close frame', () => {
 
 describe('connection refused', () => {
   it('with maxRetries: 0: error, then close 1006 unclean and final — never a made-up 1000', async () => {
-    const socket = resilient(refusedUrl(), undefined, { ...OPTIONS, maxRetries: 0 })
+    const socket = resilient(refusedUrl(), undefined, { ...FAST_OPTIONS, maxRetries: 0 })
     const log = record(socket)
     const final = await finalClose(log)
     expect(types(log)).toEqual(['error', 'close'])
@@ -64,7 +56,7 @@ describe('connection refused', () => {
   })
 
   it('with retries: every failed attempt is error → close 1006 → reconnecting, then CloseCodeError(1006) and the final close', async () => {
-    const socket = resilient(refusedUrl(), undefined, { ...OPTIONS, maxRetries: 2 })
+    const socket = resilient(refusedUrl(), undefined, { ...FAST_OPTIONS, maxRetries: 2 })
     const log = record(socket)
     const final = await finalClose(log)
     expect(types(log)).toEqual([
@@ -93,7 +85,7 @@ describe('connection refused', () => {
   })
 
   it('readyState is CONNECTING in the error listener when a retry will follow, CLOSED when it will not', async () => {
-    const socket = resilient(refusedUrl(), undefined, { ...OPTIONS, maxRetries: 1 })
+    const socket = resilient(refusedUrl(), undefined, { ...FAST_OPTIONS, maxRetries: 1 })
     const log = record(socket)
     await finalClose(log)
     const errorStates = log.filter((entry) => entry.type === 'error').map((entry) => entry.readyState)
@@ -106,7 +98,7 @@ describe('handshake rejected by the server', () => {
     'HTTP %i: error, close 1006 unclean, then a retry that reaches the server and opens',
     async (status) => {
       const key = uniqueKey(`reject-${status}`)
-      const socket = resilient(wsUrl(`/plan/${key}?steps=reject:${status},open`), undefined, OPTIONS)
+      const socket = resilient(wsUrl(`/plan/${key}?steps=reject:${status},open`), undefined, FAST_OPTIONS)
       const log = record(socket)
       await eventually(() => expect(ofType(log, 'open')).toHaveLength(1))
       expect(types(log)).toEqual(['error', 'close', 'reconnecting', 'open'])
@@ -119,7 +111,10 @@ describe('handshake rejected by the server', () => {
 describe('hung handshake', () => {
   it('connectTimeoutMs abandons the attempt: ConnectTimeoutError, close 1006 unclean, then a retry that opens', async () => {
     const key = uniqueKey('hang')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=hang,open`), undefined, { ...OPTIONS, connectTimeoutMs: 300 })
+    const socket = resilient(wsUrl(`/plan/${key}?steps=hang,open`), undefined, {
+      ...FAST_OPTIONS,
+      connectTimeoutMs: 300,
+    })
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(1))
     expect(types(log)).toEqual(['error', 'close', 'reconnecting', 'open'])
@@ -134,7 +129,7 @@ describe('hung handshake', () => {
 
   it('with connectTimeoutMs: 0 a hung handshake is never abandoned by the wrapper', async () => {
     const key = uniqueKey('hang-forever')
-    const socket = resilient(wsUrl(`/hang?key=${key}`), undefined, { ...OPTIONS, connectTimeoutMs: 0 })
+    const socket = resilient(wsUrl(`/hang?key=${key}`), undefined, { ...FAST_OPTIONS, connectTimeoutMs: 0 })
     const log = record(socket)
     await eventually(async () => expect((await serverStats(key)).connections).toBe(1))
     await settle(500)
@@ -147,7 +142,7 @@ describe('heartbeat', () => {
   it('detects a silent server: HeartbeatTimeoutError, close 1006 unclean, then a reconnect', async () => {
     const key = uniqueKey('silent')
     const socket = resilient(wsUrl(`/plan/${key}?steps=silent,open`), undefined, {
-      ...OPTIONS,
+      ...FAST_OPTIONS,
       heartbeat: { intervalMs: 100, timeoutMs: 200 },
     })
     const log = record(socket)
@@ -163,7 +158,7 @@ describe('heartbeat', () => {
   it('a server that answers stays connected, and its replies reach the app as messages', async () => {
     const key = uniqueKey('heartbeat-echo')
     const socket = resilient(wsUrl(`/echo?key=${key}`), undefined, {
-      ...OPTIONS,
+      ...FAST_OPTIONS,
       heartbeat: { intervalMs: 50, timeoutMs: 200, message: 'are-you-there' },
     })
     const log = record(socket)
@@ -177,7 +172,7 @@ describe('heartbeat', () => {
 describe('sending while disconnected', () => {
   it('send() during the retry wait is queued and delivered, in order, before later sends, after the reconnect', async () => {
     const key = uniqueKey('queue')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, OPTIONS)
+    const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
     const log = record(socket)
     const statesWhenQueued: number[] = []
     socket.once('open', () => socket.send('first'))
@@ -200,7 +195,7 @@ describe('sending while disconnected', () => {
 
   it('a send() in the open listener of the reconnected socket still comes after the queued messages', async () => {
     const key = uniqueKey('queue-open')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, OPTIONS)
+    const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
     const log = record(socket)
     let opens = 0
     socket.on('open', () => {
@@ -216,7 +211,7 @@ describe('sending while disconnected', () => {
 
   it('messages sent before the first connection opens are queued and delivered', async () => {
     const key = uniqueKey('queue-initial')
-    const socket = resilient(wsUrl(`/echo?key=${key}`), undefined, OPTIONS)
+    const socket = resilient(wsUrl(`/echo?key=${key}`), undefined, FAST_OPTIONS)
     expect(() => socket.send('early')).not.toThrow()
     await eventually(async () => expect((await serverStats(key)).received).toEqual(['early']))
   })
@@ -226,7 +221,7 @@ describe('close() during a retry wait', () => {
   it('ends with exactly one final close (1006 unclean, after an error, like native close-while-connecting) and no new connection', async () => {
     const key = uniqueKey('close-while-waiting')
     const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012,open`), undefined, {
-      ...OPTIONS,
+      ...FAST_OPTIONS,
       backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },
     })
     const log = record(socket)
@@ -248,7 +243,7 @@ describe('close() during a retry wait', () => {
   it('messages queued during the wait are dropped with reason "closed" before the error and the final close', async () => {
     const key = uniqueKey('close-drops-queue')
     const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012,open`), undefined, {
-      ...OPTIONS,
+      ...FAST_OPTIONS,
       backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },
     })
     const log = record(socket)
@@ -269,7 +264,7 @@ describe('close() during a retry wait', () => {
   it('close() while a retry attempt is still connecting also ends with one final close and no open', async () => {
     const key = uniqueKey('close-while-retrying')
     const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012,hang`), undefined, {
-      ...OPTIONS,
+      ...FAST_OPTIONS,
       connectTimeoutMs: 0,
     })
     const log = record(socket)

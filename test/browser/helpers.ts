@@ -20,6 +20,9 @@ export const NATIVE_LIKE = {
 /** Small delays for tests that let the socket retry. */
 export const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 50 } as const
 
+/** Fast retries, and a connect timeout far above a local handshake. */
+export const FAST_OPTIONS = { backoff: FAST_BACKOFF, connectTimeoutMs: 5_000 } satisfies ResilientWebSocketOptions
+
 /** Upper bound for any single wait in these tests (testTimeout is 20 s). */
 export const WAIT_MS = 8_000
 

@@ -13,11 +13,11 @@
  * the unit tests, and here we pin down that a 1015 on the wire is a 1006.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { CloseCodeError, ResilientWebSocket, type ResilientWebSocketOptions } from '../../src/index.js'
+import { CloseCodeError, ResilientWebSocket } from '../../src/index.js'
 import {
   closeOpenedSockets,
   eventually,
-  FAST_BACKOFF,
+  FAST_OPTIONS,
   finalClose,
   ofType,
   record,
@@ -31,8 +31,6 @@ import {
 
 afterEach(closeOpenedSockets)
 
-const OPTIONS = { backoff: FAST_BACKOFF, connectTimeoutMs: 5_000 } satisfies ResilientWebSocketOptions
-
 /** A `/plan` URL: the first connection does `first`, every later one opens and echoes. */
 function planUrl(key: string, first: string, query = ''): string {
   return wsUrl(`/plan/${key}?steps=${first},open${query}`)
@@ -41,7 +39,7 @@ function planUrl(key: string, first: string, query = ''): string {
 describe("'stop' rows: the socket closes for good and never reconnects", () => {
   it('1000 Normal Closure: one close with willReconnect false, readyState CLOSED, one connection only', async () => {
     const key = uniqueKey('policy-1000')
-    const socket = resilient(planUrl(key, 'close:1000', '&reason=done'), undefined, OPTIONS)
+    const socket = resilient(planUrl(key, 'close:1000', '&reason=done'), undefined, FAST_OPTIONS)
     const log = record(socket)
     const final = await finalClose(log)
     expect([final.code, final.reason, final.wasClean, final.willReconnect]).toEqual([1000, 'done', true, false])
@@ -55,7 +53,7 @@ describe("'stop' rows: the socket closes for good and never reconnects", () => {
 
   it('a close() by the application stops whatever code the server echoes (3008 would otherwise retry)', async () => {
     const key = uniqueKey('policy-app-close')
-    const socket = resilient(planUrl(key, 'open'), undefined, OPTIONS)
+    const socket = resilient(planUrl(key, 'open'), undefined, FAST_OPTIONS)
     const log = record(socket)
     socket.onopen = () => socket.close(3008, 'bye')
     const final = await finalClose(log)
@@ -80,7 +78,7 @@ const ERROR_ROWS: [number, string][] = [
 describe("'error' rows: an error event with a CloseCodeError, then the final close, and no reconnect", () => {
   it.for(ERROR_ROWS)('%i %s', async ([code]) => {
     const key = uniqueKey(`policy-${code}`)
-    const socket = resilient(planUrl(key, `close:${code}`, `&reason=why-${code}`), undefined, OPTIONS)
+    const socket = resilient(planUrl(key, `close:${code}`, `&reason=why-${code}`), undefined, FAST_OPTIONS)
     const log = record(socket)
     const final = await finalClose(log)
     expect(types(log)).toEqual(['open', 'error', 'close'])
@@ -117,7 +115,7 @@ const RETRY_ROWS: [string, string, number][] = [
 describe("'retry' rows: close with willReconnect, a reconnecting event, and a second connection that opens", () => {
   it.for(RETRY_ROWS)('%s', async ([, step, code]) => {
     const key = uniqueKey(`policy-retry-${code}`)
-    const socket = resilient(planUrl(key, step), undefined, OPTIONS)
+    const socket = resilient(planUrl(key, step), undefined, FAST_OPTIONS)
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     const [close] = ofType(log, 'close')
@@ -134,7 +132,7 @@ describe("'retry' rows: close with willReconnect, a reconnecting event, and a se
 
   it('the close reason reaches the close and reconnecting events', async () => {
     const key = uniqueKey('policy-retry-reason')
-    const socket = resilient(planUrl(key, 'close:1012', '&reason=deploying'), undefined, OPTIONS)
+    const socket = resilient(planUrl(key, 'close:1012', '&reason=deploying'), undefined, FAST_OPTIONS)
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     expect(ofType(log, 'close')[0]).toMatchObject({ code: 1012, reason: 'deploying', wasClean: true })
@@ -144,7 +142,7 @@ describe("'retry' rows: close with willReconnect, a reconnecting event, and a se
   it('1013 Try Again Later: retries with its own backoff (initial 5000 ms), not the configured 10 ms', async () => {
     const key = uniqueKey('policy-1013')
     // Full jitter with random 0.1: the 1013 row gives 0.1 × 5000 = 500 ms; the configured backoff would give 1 ms.
-    const socket = resilient(planUrl(key, 'close:1013'), undefined, { ...OPTIONS, random: () => 0.1 })
+    const socket = resilient(planUrl(key, 'close:1013'), undefined, { ...FAST_OPTIONS, random: () => 0.1 })
     const log = record(socket)
     const reconnecting = await eventually(() => {
       const [event] = ofType(log, 'reconnecting')
@@ -159,7 +157,7 @@ describe("'retry' rows: close with willReconnect, a reconnecting event, and a se
 
   it('the configured backoff decides the other rows’ delays (same random source, 1001 → 0.1 × 10 ms)', async () => {
     const key = uniqueKey('policy-1001-delay')
-    const socket = resilient(planUrl(key, 'close:1001'), undefined, { ...OPTIONS, random: () => 0.1 })
+    const socket = resilient(planUrl(key, 'close:1001'), undefined, { ...FAST_OPTIONS, random: () => 0.1 })
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     expect(ofType(log, 'reconnecting')[0]?.delayMs).toBeCloseTo(1, 6)
@@ -171,7 +169,7 @@ describe('codes that cannot reach a page unchanged', () => {
     'a close frame carrying %i fails the connection in Chromium: error, then 1006 unclean, handled by the 1006 row (retry)',
     async (code) => {
       const key = uniqueKey(`policy-wire-${code}`)
-      const socket = resilient(planUrl(key, `raw-close:${code}`), undefined, OPTIONS)
+      const socket = resilient(planUrl(key, `raw-close:${code}`), undefined, FAST_OPTIONS)
       const log = record(socket)
       await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
       expect(types(log)).toEqual(['open', 'error', 'close', 'reconnecting', 'open'])
@@ -185,7 +183,7 @@ describe('codes that cannot reach a page unchanged', () => {
 describe('retries run out', () => {
   it('maxRetries: 1 with a server that keeps closing 1012: one retry, then CloseCodeError(1012) and the final close', async () => {
     const key = uniqueKey('policy-exhausted')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012`), undefined, { ...OPTIONS, maxRetries: 1 })
+    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012`), undefined, { ...FAST_OPTIONS, maxRetries: 1 })
     const log = record(socket)
     const final = await finalClose(log)
     expect(types(log)).toEqual(['open', 'close', 'reconnecting', 'open', 'error', 'close'])

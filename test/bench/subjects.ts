@@ -1,0 +1,14 @@
+/** Every way of receiving/sending the benchmark compares (`ours` is `ours-on` where the listener kind does not matter). */
+export const SUBJECTS = [
+  'native',
+  'native-addEventListener',
+  'ours',
+  'ours-on',
+  'ours-addEventListener',
+  'ours-onmessage',
+  'reconnecting-websocket',
+  'partysocket',
+  'websocket-ts',
+  'sockette',
+] as const
+export type Subject = (typeof SUBJECTS)[number]
