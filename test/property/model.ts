@@ -369,6 +369,11 @@ export class Model {
     this.abandonCurrent()
     this.pending.push({ type: 'error', match: { kind: 'syntax' }, readyStates: [CLOSED], floating: true })
     this.dropQueue()
+    this.stopWithAbnormalClose()
+  }
+
+  /** The run ends with the one final close: 1006, unclean, no reconnect. */
+  private stopWithAbnormalClose(): void {
     this.pending.push({
       type: 'close',
       code: 1006,
@@ -492,16 +497,7 @@ export class Model {
         this.abandonCurrent()
         this.dropQueue()
         this.pending.push({ type: 'error', match: { kind: 'native' }, readyStates: [CLOSED] })
-        this.pending.push({
-          type: 'close',
-          code: 1006,
-          reason: undefined,
-          wasClean: false,
-          willReconnect: false,
-          readyStates: [CLOSED],
-        })
-        this.stats.stops++
-        this.stop()
+        this.stopWithAbnormalClose()
         return CLOSING
       default:
         return READY_STATE[this.phase]
