@@ -200,3 +200,13 @@ export function nextResilientEvent<K extends EventName>(
     socket.once(type, listener as never)
   })
 }
+
+/** What `action` throws, as a comparable name ("DOMException SyntaxError", "TypeError"), or "nothing thrown". */
+export function thrownName(action: () => unknown): string {
+  try {
+    action()
+  } catch (error) {
+    return error instanceof DOMException ? `DOMException ${error.name}` : (error as Error).constructor.name
+  }
+  return 'nothing thrown'
+}

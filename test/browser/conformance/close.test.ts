@@ -18,6 +18,7 @@ import {
   resilient,
   serverStats,
   settle,
+  thrownName,
   trace,
   traceClosed,
   uniqueKey,
@@ -30,15 +31,6 @@ async function openSocket(path = '/echo'): Promise<ResilientWebSocket> {
   const socket = resilient(wsUrl(path), undefined, NATIVE_LIKE)
   await nextResilientEvent(socket, 'open')
   return socket
-}
-
-function thrownName(action: () => unknown): string {
-  try {
-    action()
-  } catch (error) {
-    return error instanceof DOMException ? `DOMException ${error.name}` : (error as Error).constructor.name
-  }
-  return 'nothing thrown'
 }
 
 describe('close(code) validation: anything but 1000 or 3000–4999 throws InvalidAccessError', () => {

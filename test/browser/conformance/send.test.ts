@@ -5,7 +5,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { ResilientWebSocket } from '../../../src/index.js'
-import { closeOpenedSockets, NATIVE_LIKE, native, nextEvent, nextResilientEvent, resilient, wsUrl } from '../helpers.js'
+import {
+  closeOpenedSockets,
+  NATIVE_LIKE,
+  native,
+  nextEvent,
+  nextResilientEvent,
+  resilient,
+  thrownName,
+  wsUrl,
+} from '../helpers.js'
 
 afterEach(closeOpenedSockets)
 
@@ -20,15 +29,6 @@ async function echo(socket: ResilientWebSocket, data: unknown): Promise<unknown>
   const reply = nextResilientEvent(socket, 'message')
   ;(socket.send as (data: unknown) => void)(data)
   return (await reply).data
-}
-
-function thrownName(action: () => unknown): string {
-  try {
-    action()
-  } catch (error) {
-    return error instanceof DOMException ? `DOMException ${error.name}` : (error as Error).constructor.name
-  }
-  return 'nothing thrown'
 }
 
 describe('send() validation', () => {
