@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCodeError, ConnectTimeoutError, HeartbeatTimeoutError, ResilientWebSocket } from '../../src/index.js'
+import { engine } from './engines.js'
 import {
   closeOpenedSockets,
   eventually,
@@ -24,10 +25,14 @@ import {
 afterEach(closeOpenedSockets)
 
 describe('server drops the connection without a close frame', () => {
+  // The server drops the TCP connection when the page's first message arrives, so the
+  // page has seen `open` in every engine: a drop right after the handshake races it,
+  // and Firefox then reports a connection that never opened.
   it('is reported as 1006 unclean and the socket reconnects', async () => {
     const key = uniqueKey('drop')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=drop,open`), undefined, FAST_OPTIONS)
+    const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
     const log = record(socket)
+    socket.send('drop now')
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     expect(ofType(log, 'close')).toMatchObject([{ code: 1006, wasClean: false, willReconnect: true }])
     expect(ofType(log, 'reconnecting')).toMatchObject([{ attempt: 1, code: 1006 }])
@@ -37,8 +42,9 @@ describe('server drops the connection without a close frame', () => {
 
   it('the reconnected socket works: messages echo on the new connection', async () => {
     const key = uniqueKey('drop-echo')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=drop,open`), undefined, FAST_OPTIONS)
+    const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
     const log = record(socket)
+    socket.send('drop now')
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     socket.send('after reconnect')
     await eventually(() => expect(ofType(log, 'message').map((event) => event.data)).toEqual(['after reconnect']))
@@ -109,6 +115,9 @@ describe('handshake rejected by the server', () => {
 })
 
 describe('hung handshake', () => {
+  // Firefox keeps the abandoned attempt's TCP connection and starts no other
+  // connection to the host until it ends (the server drops it after
+  // HANG_HOLD_MS), so there the retries time out too until then.
   it('connectTimeoutMs abandons the attempt: ConnectTimeoutError, close 1006 unclean, then a retry that opens', async () => {
     const key = uniqueKey('hang')
     const socket = resilient(wsUrl(`/plan/${key}?steps=hang,open`), undefined, {
@@ -117,14 +126,22 @@ describe('hung handshake', () => {
     })
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(1))
-    expect(types(log)).toEqual(['error', 'close', 'reconnecting', 'open'])
-    const timeout = ofType(log, 'error')[0]?.error
-    expect(timeout).toBeInstanceOf(ConnectTimeoutError)
-    expect(timeout).toMatchObject({ name: 'ConnectTimeoutError', timeoutMs: 300 })
-    expect(ofType(log, 'close')).toMatchObject([{ code: 1006, wasClean: false, willReconnect: true }])
+    const rounds = ofType(log, 'reconnecting').length
+    expect(types(log)).toEqual([
+      ...Array.from({ length: rounds }, () => ['error', 'close', 'reconnecting']).flat(),
+      'open',
+    ])
+    if (engine !== 'firefox') expect(rounds).toBe(1)
+    for (const { error } of ofType(log, 'error')) {
+      expect(error).toBeInstanceOf(ConnectTimeoutError)
+      expect(error).toMatchObject({ name: 'ConnectTimeoutError', timeoutMs: 300 })
+    }
+    for (const close of ofType(log, 'close')) {
+      expect(close).toMatchObject({ code: 1006, wasClean: false, willReconnect: true })
+    }
     expect((await serverStats(key)).connections).toBe(2)
     await settle()
-    expect(ofType(log, 'close')).toHaveLength(1)
+    expect(ofType(log, 'close')).toHaveLength(rounds)
   })
 
   it('with connectTimeoutMs: 0 a hung handshake is never abandoned by the wrapper', async () => {
@@ -220,7 +237,7 @@ describe('sending while disconnected', () => {
 describe('close() during a retry wait', () => {
   it('ends with exactly one final close (1006 unclean, after an error, like native close-while-connecting) and no new connection', async () => {
     const key = uniqueKey('close-while-waiting')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012,open`), undefined, {
+    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1001,open`), undefined, {
       ...FAST_OPTIONS,
       backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },
     })
@@ -242,7 +259,7 @@ describe('close() during a retry wait', () => {
 
   it('messages queued during the wait are dropped with reason "closed" before the error and the final close', async () => {
     const key = uniqueKey('close-drops-queue')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012,open`), undefined, {
+    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1001,open`), undefined, {
       ...FAST_OPTIONS,
       backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },
     })
@@ -263,7 +280,7 @@ describe('close() during a retry wait', () => {
 
   it('close() while a retry attempt is still connecting also ends with one final close and no open', async () => {
     const key = uniqueKey('close-while-retrying')
-    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1012,hang`), undefined, {
+    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1001,hang`), undefined, {
       ...FAST_OPTIONS,
       connectTimeoutMs: 0,
     })

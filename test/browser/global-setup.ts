@@ -1,5 +1,6 @@
 import { createServer } from 'node:net'
 import type { TestProject } from 'vitest/node'
+import type { EngineName } from '../support/engines/engines.mjs'
 import { startScenarioServer } from '../support/scenario-server.js'
 
 declare module 'vitest' {
@@ -8,6 +9,8 @@ declare module 'vitest' {
     wsPort: number
     /** A port nothing listens on: connections to it are refused. */
     refusedPort: number
+    /** The engine this project runs in (test/support/engines/instances.ts). */
+    engine: EngineName
   }
 }
 

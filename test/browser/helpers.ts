@@ -31,9 +31,14 @@ export function wsUrl(path: string): string {
   return `ws://127.0.0.1:${wsPort}${path}`
 }
 
-/** An address where connections are refused. */
+/**
+ * An address where connections are refused, with a path no other call gets:
+ * Firefox delays a new attempt to a host, port and path that failed recently
+ * (see engine-differences.test.ts), so sharing one would make each test wait
+ * longer than the last.
+ */
 export function refusedUrl(): string {
-  return `ws://127.0.0.1:${refusedPort}/`
+  return `ws://127.0.0.1:${refusedPort}/${uniqueKey('refused')}`
 }
 
 let keys = 0

@@ -1,9 +1,11 @@
+import { engine } from './engines/engines.mjs'
+
 /**
  * The one place that says which Chromium the tests drive and with which flags.
  * No browser is downloaded on these machines: it is Debian's (see
- * ensure-chromium.mjs), or whatever CHROMIUM points at.
+ * ensure-browsers.mjs), or whatever CHROMIUM points at.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM ?? '/usr/bin/chromium'
+export const CHROMIUM_PATH = engine('chromium').binaries[0]
 
 /** Keep headless Chromium off the (closed) network and quiet. */
 export const CHROMIUM_ARGS = [

@@ -20,7 +20,7 @@
  *   or until the browser gives up waiting).
  * - `/drop?after=ms` — accept, then destroy the TCP connection without a close frame.
  * - `/reject/:status` — answer the upgrade with that HTTP status (401, 503, …).
- * - `/hang` — never answer the upgrade request.
+ * - `/hang` — never answer the upgrade request; drop it after `HANG_HOLD_MS`.
  * - `/silent` — accept and never send anything (for heartbeat tests).
  * - `/plan/:key?steps=a,b,c` — connection n of `key` follows step n (the last
  *   step repeats): `open` (echo), `close:CODE`, `close` (no status code), `drop`,
@@ -39,7 +39,18 @@ import { type WebSocket, WebSocketServer } from 'ws'
 export interface ScenarioStats {
   connections: number
   received: string[]
+  /** Hung handshakes (`hang`) whose TCP connection the client ended before the server let go. */
+  abandoned: number
 }
+
+/**
+ * How long a hung handshake is held before the server drops it, as a real
+ * server's handshake timeout would. Firefox keeps the TCP connection of a
+ * socket closed while CONNECTING, and starts no other connection to the same
+ * host and port until it ends (RFC 6455 §4.1), so a hang held for good would
+ * stall every later test in that browser.
+ */
+export const HANG_HOLD_MS = 2_000
 
 export interface ScenarioServer {
   port: number
@@ -133,7 +144,7 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
   const statsFor = (key: string) => {
     let s = stats.get(key)
     if (!s) {
-      s = { connections: 0, received: [] }
+      s = { connections: 0, received: [], abandoned: 0 }
       stats.set(key, s)
     }
     return s
@@ -155,7 +166,7 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
     const match = /^\/stats\/([^/]+)$/.exec(url.pathname)
     if (match?.[1]) {
       res.setHeader('content-type', 'application/json')
-      res.end(JSON.stringify(stats.get(decodeURIComponent(match[1])) ?? { connections: 0, received: [] }))
+      res.end(JSON.stringify(stats.get(decodeURIComponent(match[1])) ?? { connections: 0, received: [], abandoned: 0 }))
       return
     }
     res.statusCode = 404
@@ -186,7 +197,18 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
     const { step, key } = stepFor(req)
     const record = key === null ? null : statsFor(key)
     if (record) record.connections++
-    if (step.kind === 'hang') return // held until stop()
+    if (step.kind === 'hang') {
+      let released = false
+      socket.on('error', () => socket.destroy())
+      socket.on('close', () => {
+        if (!released && record) record.abandoned++
+      })
+      later(HANG_HOLD_MS, () => {
+        released = true
+        socket.destroy()
+      })
+      return
+    }
     if (step.kind === 'reject') {
       socket.end(`HTTP/1.1 ${step.status} Rejected\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       return
