@@ -266,7 +266,10 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
         else this.#discardedBytes += byteLength(snapshot(data))
         return
       case 'closed':
-        this.#discardedBytes += byteLength(snapshot(data))
+        // A closed native socket counts what it discards the engine's way (WebKit adds
+        // each frame's header), so hand it the data; without one, count the payload.
+        if (this.#lastSocket) this.#lastSocket.send(data)
+        else this.#discardedBytes += byteLength(snapshot(data))
     }
   }
 
