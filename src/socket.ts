@@ -45,7 +45,15 @@ type State =
    * policy's `delayMs`), so no shortcut may cut it; `due`: the delay ran out while
    * offline; `suspended`: the page is in the back/forward cache.
    */
-  | { kind: 'waiting'; timer: Timer | undefined; serverDictated: boolean; due: boolean; suspended: boolean }
+  | {
+      kind: 'waiting'
+      timer: Timer | undefined
+      serverDictated: boolean
+      due: boolean
+      suspended: boolean
+      /** When the delay runs out (`Date.now()` time), for a server-dictated wait resumed from the back/forward cache. */
+      dueAt: number
+    }
   /** `close()` was called: waiting for the native close (`socket`) or for the task that reports it (`timer`). */
   | { kind: 'closing'; socket: WebSocket | null; timer: Timer | undefined }
   | { kind: 'closed' }
@@ -65,6 +73,13 @@ const READY_STATE: Readonly<Record<State['kind'], 0 | 1 | 2 | 3>> = {
 }
 
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false }
+
+type Waiting = State & { kind: 'waiting' }
+
+/** A wait between attempts; its timer is armed by the caller. */
+function waitingState(serverDictated: boolean, suspended: boolean, delayMs = 0): Waiting {
+  return { kind: 'waiting', timer: undefined, serverDictated, due: false, suspended, dueAt: Date.now() + delayMs }
+}
 const BFCACHE_REASON = 'Page entered the back/forward cache'
 
 /** WebIDL's [Clamp] unsigned short conversion, which `close(code)` applies before validating. */
@@ -145,8 +160,6 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   #state: State = { kind: 'closed' }
   /** The native socket of the current or last attempt (for `url`, `protocol`, `extensions`). */
   #lastSocket: WebSocket | null = null
-  /** The native socket whose `error` event arrived and whose `close` is due. */
-  #erroredSocket: WebSocket | null = null
   #retryCount = 0
   #lastDelayMs = 0
   #binaryType: BinaryType = 'blob'
@@ -326,7 +339,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       return
     }
     abandon(s.socket, checked.code ?? 1000, checked.reason)
-    const between: State = { kind: 'waiting', timer: undefined, serverDictated: false, due: false, suspended: false }
+    const between = waitingState(false, false)
     this.#state = between
     this.#emit(
       'close',
@@ -524,17 +537,25 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       origin ??= event.origin
       this.#emit('message', new ResilientMessageEvent(event.data, origin))
     }
+    // A native error ends the connection at once: WebKit fires no close at all after
+    // some errors (a blocked port), and where a close follows it is always 1006
+    // unclean, so the late close is not waited for (abandon() stops listening).
     socket.onerror = () => {
-      if (this.#currentSocket() === socket) this.#erroredSocket = socket
+      if (this.#currentSocket() !== socket) return
+      this.#leave()
+      abandon(socket)
+      this.#ended(new ResilientCloseEvent(ABNORMAL), [NATIVE_ERROR])
     }
     socket.onclose = (event) => {
       if (this.#currentSocket() !== socket) return
-      const errors = this.#erroredSocket === socket ? [NATIVE_ERROR] : []
-      this.#erroredSocket = null
-      const close = new ResilientCloseEvent({ code: event.code, reason: event.reason, wasClean: event.wasClean })
-      if (this.#state.kind === 'closing') this.#stop(close, errors)
-      else this.#closed(close, errors)
+      this.#ended(new ResilientCloseEvent({ code: event.code, reason: event.reason, wasClean: event.wasClean }), [])
     }
+  }
+
+  /** The current native socket is gone: after `close()` that is the end, otherwise the policy decides. */
+  #ended(close: ResilientCloseEvent, errors: unknown[]): void {
+    if (this.#state.kind === 'closing') this.#stop(close, errors)
+    else this.#closed(close, errors)
   }
 
   #currentSocket(): WebSocket | null {
@@ -602,27 +623,25 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
     this.#retryCount = attempt
     this.#lastDelayMs = delayMs
-    const waiting: State & { kind: 'waiting' } = {
-      kind: 'waiting',
-      timer: undefined,
-      serverDictated: decision.delayMs !== undefined || close.code === 1013,
-      due: false,
-      suspended: false,
-    }
+    const waiting = waitingState(decision.delayMs !== undefined || close.code === 1013, false, delayMs)
     this.#state = waiting
     if (this.#options.reconnectOnOnline && globalThis.navigator?.onLine === false) this.#offline = true
+    this.#armWait(waiting, delayMs)
+    this.#report(errors)
+    this.#emit('close', new ResilientCloseEvent({ code: close.code, reason: close.reason, wasClean: close.wasClean, willReconnect: true }))
+    if (this.#state === waiting) {
+      this.#emit('reconnecting', new ReconnectingEvent({ attempt, delayMs, code: close.code, reason: close.reason }))
+    }
+  }
+
+  /** Connects when `delayMs` has passed, or marks the wait due if the page is offline by then. */
+  #armWait(waiting: Waiting, delayMs: number): void {
     waiting.timer = setTimeout(() => {
       waiting.timer = undefined
       if (this.#state !== waiting) return
       if (this.#offline) waiting.due = true
       else this.#connect(false)
     }, delayMs)
-    ;(close as { willReconnect: boolean }).willReconnect = true
-    this.#report(errors)
-    this.#emit('close', close)
-    if (this.#state === waiting) {
-      this.#emit('reconnecting', new ReconnectingEvent({ attempt, delayMs, code: close.code, reason: close.reason }))
-    }
   }
 
   /**
@@ -692,12 +711,12 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
         if ((event as PageTransitionEvent).persisted) this.#suspend()
         return
       case 'pageshow':
-        if ((event as PageTransitionEvent).persisted && s.kind === 'waiting' && s.suspended) this.#retryNow(s, true)
+        if ((event as PageTransitionEvent).persisted && s.kind === 'waiting' && s.suspended) this.#resume(s)
         return
     }
   }
 
-  #retryNow(waiting: State & { kind: 'waiting' }, resetCounter: boolean): void {
+  #retryNow(waiting: Waiting, resetCounter: boolean): void {
     clearTimeout(waiting.timer)
     if (resetCounter) this.#resetRetries()
     this.#connect(false)
@@ -709,14 +728,36 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
    */
   #suspend(): void {
     const s = this.#state
+    if (s.kind === 'waiting') {
+      // The page is frozen with its timers: a stale retry delay would only hold up the restore.
+      clearTimeout(s.timer)
+      s.timer = undefined
+      s.suspended = true
+      return
+    }
     if (s.kind !== 'connecting' && s.kind !== 'open') return
     this.#leave()
+    // Not a failure: the restored page starts the retry count afresh.
+    this.#resetRetries()
     abandon(s.socket, 1000, BFCACHE_REASON)
-    this.#state = { kind: 'waiting', timer: undefined, serverDictated: false, due: false, suspended: true }
+    this.#state = waitingState(false, true)
     this.#emit(
       'close',
       new ResilientCloseEvent({ code: 1000, reason: BFCACHE_REASON, wasClean: false, willReconnect: true }),
     )
+  }
+
+  /**
+   * Back from the back/forward cache: connect at once, unless the server asked
+   * for the delay (1013, a policy's `delayMs`), which then runs what is left of it.
+   */
+  #resume(waiting: Waiting): void {
+    waiting.suspended = false
+    if (waiting.timer !== undefined) return
+    const remainingMs = waiting.serverDictated ? waiting.dueAt - Date.now() : 0
+    if (remainingMs > 0) this.#armWait(waiting, remainingMs)
+    else if (this.#offline) waiting.due = true
+    else this.#connect(false)
   }
 }
 

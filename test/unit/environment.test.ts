@@ -320,6 +320,45 @@ describe('delays the server asked for', () => {
     ws.close()
   })
 
+  it('a 1013 wait frozen in the back/forward cache past its end connects at once on pageshow', async () => {
+    const ws = await waitingAfter1013()
+    await vi.advanceTimersByTimeAsync(1000)
+    pageTransition('pagehide', true)
+    expect(vi.getTimerCount()).toBe(0)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    pageTransition('pageshow', true)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    ws.close()
+  })
+
+  it('a 1013 wait restored before its end runs only what is left of it', async () => {
+    const ws = await waitingAfter1013()
+    await vi.advanceTimersByTimeAsync(1000)
+    pageTransition('pagehide', true)
+    await vi.advanceTimersByTimeAsync(1000)
+    pageTransition('pageshow', true)
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    ws.close()
+  })
+
+  it('a backoff wait frozen in the back/forward cache connects at once on pageshow, keeping the retry count', async () => {
+    const ws = createSocket({ backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' } })
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    FakeWebSocket.latest().serverClose(1001, 'deploy')
+    expect(log.of('reconnecting')[0]).toMatchObject({ attempt: 1, delayMs: 60_000 })
+    pageTransition('pagehide', true)
+    pageTransition('pageshow', true)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    expect(ws.retryCount).toBe(1)
+    ws.close()
+  })
+
   it('does not let the online event or a visible page cut a delay a policy returned', async () => {
     doc.visibilityState = 'hidden'
     const ws = createSocket({ policies: { 4001: (event) => ({ action: 'retry', delayMs: Number(event.reason) }) } })
