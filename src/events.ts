@@ -51,67 +51,101 @@ const CloseEventBase = (typeof CloseEvent === 'function' ? CloseEvent : Event) a
   init: CloseEventInit,
 ) => Event
 
+// Every event's fields are getters over private fields, like the native events'
+// attributes: a listener cannot overwrite or delete what the next one reads
+// (WPT close-basic.html assigns `wasClean` and expects it unchanged).
+
 /** The close of one underlying connection (or of an attempt that never opened). */
 export class ResilientCloseEvent extends CloseEventBase {
-  /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
-  readonly code: number
-  /** The close reason, as the server sent it: untrusted text. */
-  readonly reason: string
-  /** `true` when the closing handshake completed. */
-  readonly wasClean: boolean
-  /** `true` when a new connection will follow; exactly one close per run has `false`. */
-  readonly willReconnect: boolean
+  readonly #code: number
+  readonly #reason: string
+  readonly #wasClean: boolean
+  readonly #willReconnect: boolean
   constructor(init: { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }) {
     super('close', init)
-    this.code = init.code
-    this.reason = init.reason
-    this.wasClean = init.wasClean
-    this.willReconnect = init.willReconnect ?? false
+    this.#code = init.code
+    this.#reason = init.reason
+    this.#wasClean = init.wasClean
+    this.#willReconnect = init.willReconnect ?? false
+  }
+  /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
+  get code(): number {
+    return this.#code
+  }
+  /** The close reason, as the server sent it: untrusted text. */
+  get reason(): string {
+    return this.#reason
+  }
+  /** `true` when the closing handshake completed. */
+  get wasClean(): boolean {
+    return this.#wasClean
+  }
+  /** `true` when a new connection will follow; exactly one close per run has `false`. */
+  get willReconnect(): boolean {
+    return this.#willReconnect
   }
 }
 
 /** An `error` event: a forwarded native error (`error` undefined) or one of this library's errors. */
 export class ResilientErrorEvent extends Event {
-  /** What went wrong, when known: a `CloseCodeError`, `ConnectTimeoutError`, a URL provider's rejection, … */
-  readonly error: unknown
-  /** The error's message, or '' for a forwarded native error. */
-  readonly message: string
+  readonly #error: unknown
+  readonly #message: string
   constructor(error?: unknown) {
     super('error')
-    this.error = error
-    this.message = error instanceof Error ? error.message : error === undefined ? '' : String(error)
+    this.#error = error
+    this.#message = error instanceof Error ? error.message : error === undefined ? '' : String(error)
+  }
+  /** What went wrong, when known: a `CloseCodeError`, `ConnectTimeoutError`, a URL provider's rejection, … */
+  get error(): unknown {
+    return this.#error
+  }
+  /** The error's message, or '' for a forwarded native error. */
+  get message(): string {
+    return this.#message
   }
 }
 
 /** A retry has been scheduled. */
 export class ReconnectingEvent extends Event {
-  /** The retry's number since the last stable connection, from 1. */
-  readonly attempt: number
-  /** How long until the retry. */
-  readonly delayMs: number
-  /** The close code that led to the retry. */
-  readonly code: number
-  /** The close reason that led to the retry (untrusted text). */
-  readonly reason: string
+  readonly #init: { attempt: number; delayMs: number; code: number; reason: string }
   constructor(init: { attempt: number; delayMs: number; code: number; reason: string }) {
     super('reconnecting')
-    this.attempt = init.attempt
-    this.delayMs = init.delayMs
-    this.code = init.code
-    this.reason = init.reason
+    this.#init = { attempt: init.attempt, delayMs: init.delayMs, code: init.code, reason: init.reason }
+  }
+  /** The retry's number since the last stable connection, from 1. */
+  get attempt(): number {
+    return this.#init.attempt
+  }
+  /** How long until the retry. */
+  get delayMs(): number {
+    return this.#init.delayMs
+  }
+  /** The close code that led to the retry. */
+  get code(): number {
+    return this.#init.code
+  }
+  /** The close reason that led to the retry (untrusted text). */
+  get reason(): string {
+    return this.#init.reason
   }
 }
 
 /** A queued message was taken out of the send queue unsent. */
 export class DropEvent extends Event {
-  /** The message as it was queued (buffers are copies taken at `send()` time). */
-  readonly data: SendData
-  /** `overflow`: the queue was full; `closed`: the socket stopped for good. */
-  readonly reason: 'overflow' | 'closed'
+  readonly #data: SendData
+  readonly #reason: 'overflow' | 'closed'
   constructor(data: SendData, reason: 'overflow' | 'closed') {
     super('drop')
-    this.data = data
-    this.reason = reason
+    this.#data = data
+    this.#reason = reason
+  }
+  /** The message as it was queued (buffers are copies taken at `send()` time). */
+  get data(): SendData {
+    return this.#data
+  }
+  /** `overflow`: the queue was full; `closed`: the socket stopped for good. */
+  get reason(): 'overflow' | 'closed' {
+    return this.#reason
   }
 }
 
@@ -124,10 +158,8 @@ export class DropEvent extends Event {
  * The members a `MessageEvent` brand-checks are shadowed below.
  */
 export class ResilientMessageEvent<T = unknown> extends Event {
-  /** The message, as the native socket delivered it (not copied). */
-  readonly data: T
-  /** The origin of the socket's URL. */
-  readonly origin: string
+  readonly #data: T
+  readonly #origin: string
   declare readonly lastEventId: string
   declare readonly source: MessageEventSource | null
   declare readonly ports: ReadonlyArray<MessagePort>
@@ -137,8 +169,16 @@ export class ResilientMessageEvent<T = unknown> extends Event {
   [OWNER]: object | undefined = undefined
   constructor(data: T, origin: string) {
     super('message')
-    this.data = data
-    this.origin = origin
+    this.#data = data
+    this.#origin = origin
+  }
+  /** The message, as the native socket delivered it (not copied). */
+  get data(): T {
+    return this.#data
+  }
+  /** The origin of the socket's URL. */
+  get origin(): string {
+    return this.#origin
   }
 }
 

@@ -19,7 +19,7 @@ interface Entry {
 export class DomListeners {
   readonly #emitter: EventEmitter
   readonly #entries: Entry[] = []
-  readonly #handlers = new Map<string, { handler: Function; wrapper: (event: Event) => void }>()
+  readonly #handlers = new Map<string, { handler: object; wrapper: (event: Event) => void }>()
 
   constructor(emitter: EventEmitter) {
     this.#emitter = emitter
@@ -72,17 +72,19 @@ export class DomListeners {
   }
 
   /** The `onX` getter: the handler or `null`. */
-  getHandler(type: string): Function | null {
+  getHandler(type: string): object | null {
     return this.#handlers.get(type)?.handler ?? null
   }
 
   /**
    * The `onX` setter. Like in browsers, a handler keeps its place in the
-   * listener order when replaced; `null` (or anything not callable) removes it.
+   * listener order when replaced. Any object is kept and read back (WebIDL
+   * `[LegacyTreatNonObjectAsNull]`), though only a callable one is called;
+   * anything else (`null`, numbers, strings) removes the handler.
    */
   setHandler(type: string, value: unknown): void {
     const current = this.#handlers.get(type)
-    if (typeof value !== 'function') {
+    if (typeof value !== 'function' && (typeof value !== 'object' || value === null)) {
       if (current) {
         this.#emitter.off(type, current.wrapper)
         this.#handlers.delete(type)
@@ -97,7 +99,8 @@ export class DomListeners {
     const slot = {
       handler: value,
       wrapper: (event: Event) => {
-        slot.handler.call(emitter, event)
+        const handler = slot.handler
+        if (typeof handler === 'function') handler.call(emitter, event)
       },
     }
     this.#handlers.set(type, slot)

@@ -8,13 +8,19 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ResilientWebSocket } from '../../../src/index.js'
 import {
   closeOpenedSockets,
+  eventually,
+  finalClose,
   NATIVE_LIKE,
   native,
   nextResilientEvent,
+  ofType,
+  record,
   refusedUrl,
   resilient,
+  thrownName,
   trace,
   traceClosed,
+  uniqueKey,
   wsUrl,
 } from '../helpers.js'
 
@@ -65,18 +71,30 @@ describe('event handler attributes', () => {
     }
   })
 
-  // The contract (and WPT events/013) ask for null here. Chromium keeps the
-  // object, as the current HTML Standard's [LegacyTreatNonObjectAsNull] does,
-  // so this one is checked against the contract rather than against native.
+  // [LegacyTreatNonObjectAsNull]: any object is kept and read back, callable or not.
   it.for(HANDLERS)(
-    'interfaces/WebSocket/events/013.html: %s set to {handleEvent} (not callable) reads back null',
+    'interfaces/WebSocket/events/013.html: %s set to {handleEvent} (not callable) reads back that object, like native',
     (name) => {
       const slots = handlerSlots(resilient(wsUrl('/echo'), undefined, NATIVE_LIKE))
+      const reference = native(wsUrl('/echo')) as unknown as HandlerSlots
+      const handler = { handleEvent() {} }
       slots[name] = () => {}
-      slots[name] = { handleEvent() {} }
-      expect(slots[name]).toBeNull()
+      slots[name] = handler
+      reference[name] = handler
+      expect(reference[name]).toBe(handler)
+      expect(slots[name]).toBe(handler)
     },
   )
+
+  it('interfaces/WebSocket/events/013.html: a non-callable object handler is not called, and its handleEvent neither', () => {
+    const socket = resilient(wsUrl('/echo'), undefined, NATIVE_LIKE)
+    const calls: string[] = []
+    const handler = { handleEvent: () => calls.push('handleEvent') }
+    socket.addEventListener('open', () => calls.push('listener'))
+    handlerSlots(socket).onopen = handler
+    socket.dispatchEvent(new Event('open'))
+    expect(calls).toEqual(['listener'])
+  })
 
   it('a handler set to a non-callable value is no longer called', () => {
     const socket = resilient(wsUrl('/echo'), undefined, NATIVE_LIKE)
@@ -349,6 +367,80 @@ describe('interfaces/WebSocket/events/015.html, 018.html: the event objects', ()
     const error = await nextResilientEvent(socket, 'error')
     expect(error).toBeInstanceOf(Event)
     expect([error.type, error.bubbles, error.cancelable]).toEqual(['error', false, false])
+  })
+})
+
+describe('interfaces/WebSocket/close/close-basic.html: event attributes are read-only, like native', () => {
+  /** The same socket life, native and wrapped: open, one echoed message, a clean close. */
+  async function events(socket: WebSocket | ResilientWebSocket): Promise<{ message: MessageEvent; close: CloseEvent }> {
+    const seen: Partial<{ message: MessageEvent; close: CloseEvent }> = {}
+    await new Promise<void>((resolve) => {
+      socket.onopen = () => socket.send('hello')
+      socket.onmessage = (event: MessageEvent) => {
+        seen.message = event
+        socket.close(1000, 'done')
+      }
+      socket.onclose = (event: CloseEvent) => {
+        seen.close = event
+        resolve()
+      }
+    })
+    return seen as { message: MessageEvent; close: CloseEvent }
+  }
+
+  /** Assigns and deletes each field (strict code: a getter-only field throws), then reads it back. */
+  function tamper(event: object, fields: readonly string[]): Record<string, unknown> {
+    const target = event as Record<string, unknown>
+    const after: Record<string, unknown> = {}
+    for (const field of fields) {
+      const assigned = thrownName(() => {
+        target[field] = 'changed'
+      })
+      const deleted = delete target[field]
+      after[field] = { assigned, deleted, value: target[field] }
+    }
+    return after
+  }
+
+  it('close: code, reason and wasClean cannot be assigned or deleted; message: data and origin neither', async () => {
+    const wrapped = await events(resilient(wsUrl('/echo'), undefined, NATIVE_LIKE))
+    const reference = await events(native(wsUrl('/echo')))
+    const closeFields = ['code', 'reason', 'wasClean'] as const
+    const messageFields = ['data', 'origin'] as const
+    expect(tamper(wrapped.close, closeFields)).toEqual(tamper(reference.close, closeFields))
+    expect(tamper(wrapped.message, messageFields)).toEqual(tamper(reference.message, messageFields))
+    expect([wrapped.close.code, wrapped.close.reason, wrapped.close.wasClean]).toEqual([1000, 'done', true])
+    expect(wrapped.message.data).toBe('hello')
+  })
+
+  it('our own fields (willReconnect, error, attempt, delayMs, a drop’s data) are read-only too', async () => {
+    const key = uniqueKey('read-only')
+    const socket = resilient(wsUrl(`/plan/${key}?steps=close:1001,open`), undefined, {
+      backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' },
+    })
+    const log = record(socket)
+    await eventually(() => expect(ofType(log, 'reconnecting')).toHaveLength(1))
+    socket.send('queued')
+    socket.close()
+    await finalClose(log)
+    const [close] = ofType(log, 'close')
+    const [reconnecting] = ofType(log, 'reconnecting')
+    const [drop] = ofType(log, 'drop')
+    const error = ofType(log, 'error').at(-1)
+    for (const [event, fields] of [
+      [close, ['willReconnect']],
+      [reconnecting, ['attempt', 'delayMs', 'code', 'reason']],
+      [drop, ['data', 'reason']],
+      [error, ['error', 'message']],
+    ] as const) {
+      const before = Object.fromEntries(fields.map((field) => [field, (event as never)[field]]))
+      const after = tamper(event as object, fields)
+      for (const field of fields) {
+        expect(after[field]).toEqual({ assigned: 'TypeError', deleted: true, value: before[field] })
+      }
+    }
+    expect(close?.willReconnect).toBe(true)
+    expect(drop?.data).toBe('queued')
   })
 })
 
