@@ -1,5 +1,5 @@
 /**
- * Fault injection in real Chromium against a real `ws` server (issue 4, item
+ * Fault injection in each browser engine against a real `ws` server (issue 4, item
  * 2). Each test breaks the network one way (test/faults/fault-lab.ts), lets
  * clients keep sending numbered messages through it, waits until every client
  * is back and a last message has arrived, and then classifies every message
@@ -14,6 +14,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ResilientWebSocketOptions } from '../../src/index.js'
+import { engine, onWire } from '../browser/engines.js'
 import { mulberry32 } from '../support/random.js'
 import { type Accounting, controlGet, eventually, Probe, postResult, sleep, summarize, targetUrl } from './probe.js'
 
@@ -125,7 +126,9 @@ describe('restart storm: the server restarts with 1012, 20 clients in one page',
     )
     expect(storm.cycles).toBe(5)
     await finish('restart storm, 1012 (20 clients)', storm.cycles * clients.length, clients)
-    for (const client of clients) expect(client.closes.some((c) => c.code === 1012 && c.willReconnect)).toBe(true)
+    // WebKitGTK hands the page a 1006 for a 1012 close (engines.ts): then the 1006 row retries.
+    const seen = onWire(1012).code
+    for (const client of clients) expect(client.closes.some((c) => c.code === seen && c.willReconnect)).toBe(true)
   })
 })
 
@@ -221,8 +224,11 @@ describe('server closes for good mid-stream (1008: error policy)', () => {
     const [account] = await finish('server closes for good (1008)', 1, [client], false)
     expect(client.errors).toContain('CloseCodeError')
     expect(client.closes).toEqual([{ code: 1008, willReconnect: false }])
-    // The server keeps the TCP connection 200 ms after its close frame: sends in that time are queued
-    // (native would discard them), and dropped with a drop event each when the 1008 policy stops the socket.
-    expect(account!.dropReported).toBeGreaterThan(0)
+    // The server keeps the TCP connection 200 ms after its close frame. Chromium's socket stays
+    // CLOSING until then: sends in that time are queued (native would discard them), and dropped with a
+    // drop event each when the 1008 policy stops the socket. Firefox and WebKitGTK close as soon as they
+    // have answered the close frame, so there is no such window and nothing to drop.
+    if (engine === 'chromium') expect(account!.dropReported).toBeGreaterThan(0)
+    else expect(account!.dropReported).toBe(0)
   })
 })

@@ -17,7 +17,7 @@ declare module 'vitest' {
 /**
  * Starts the fault lab (test/faults/fault-lab.ts) for the browser-mode fault
  * suite. At teardown prints the summary the suite posted, as a markdown table,
- * and writes it as JSON to `$FAULTS_RESULTS` when that is set.
+ * and writes it as JSON to `$FAULTS_RESULTS` when that is set (`{engine}` in it is replaced by the engine name).
  */
 export default async function setup(project: TestProject) {
   const lab = await startFaultLab()
@@ -28,8 +28,9 @@ export default async function setup(project: TestProject) {
     const rows = lab.results as FaultRow[]
     await lab.stop()
     if (rows.length === 0) return
-    console.log(`\nFault injection (Chromium, real ws server):\n\n${markdownTable(rows)}\n`)
+    console.log(`\nFault injection (${project.name}, real ws server):\n\n${markdownTable(rows)}\n`)
     const file = process.env.FAULTS_RESULTS
-    if (file) await writeFile(file, `${JSON.stringify(rows, null, 2)}\n`)
+    if (file)
+      await writeFile(file.replace('{engine}', project.config.browser.name), `${JSON.stringify(rows, null, 2)}\n`)
   }
 }
