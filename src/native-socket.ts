@@ -10,9 +10,11 @@ export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView
 
 /**
  * The members of a socket this library uses. The DOM's `WebSocket` has them,
- * and so do `ws` and undici. The event handlers take `never`: each
- * implementation passes its own event class, of which only the fields named
- * in the handlers below are read.
+ * and so do `ws` and undici. The event handlers and `send` take `never`
+ * because each implementation types them its own way: it passes its own event
+ * classes (only the fields named in the `Native…Event` types below are read),
+ * and its `send` takes its own `Blob` (lib.dom's is not `node:buffer`'s).
+ * Every one of them sends what {@link SendData} holds.
  */
 export interface WebSocketLike {
   readonly url: string
@@ -26,9 +28,12 @@ export interface WebSocketLike {
   onmessage: ((event: never) => unknown) | null
   onclose: ((event: never) => unknown) | null
   onerror: ((event: never) => unknown) | null
-  send(data: SendData): void
+  send(data: never): void
   close(code?: number, reason?: string): void
 }
+
+/** A native socket as the wrapper uses it: every implementation's `send` takes what {@link SendData} holds. */
+export type NativeSocket = Omit<WebSocketLike, 'send'> & { send(data: SendData): void }
 
 /** A constructor with the native `WebSocket`'s signature, such as `ws`'s default export or undici's `WebSocket`. */
 export type WebSocketConstructor = new (url: string | URL, protocols?: string | string[]) => WebSocketLike

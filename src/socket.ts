@@ -25,10 +25,10 @@ import {
   type NativeErrorEvent,
   NativeFailure,
   type NativeMessageEvent,
+  type NativeSocket,
   type NodeBinaryType,
   nativeFailure,
   type WebSocketConstructor,
-  type WebSocketLike,
 } from './native-socket.js'
 import {
   type BufferOptions,
@@ -50,8 +50,8 @@ export type ProtocolsProvider = string | string[] | (() => Awaitable<string | st
 
 type State =
   /** An attempt: resolving the URL (`socket` null) or a native socket handshaking. */
-  | { kind: 'connecting'; socket: WebSocketLike | null; timer: Timer | undefined }
-  | { kind: 'open'; socket: WebSocketLike; stableTimer: Timer | undefined; heartbeat: Heartbeat | undefined }
+  | { kind: 'connecting'; socket: NativeSocket | null; timer: Timer | undefined }
+  | { kind: 'open'; socket: NativeSocket; stableTimer: Timer | undefined; heartbeat: Heartbeat | undefined }
   /**
    * Between attempts. `serverDictated`: the delay came from the server (1013 or a
    * policy's `delayMs`), so no shortcut may cut it; `due`: the delay ran out while
@@ -59,7 +59,7 @@ type State =
    */
   | { kind: 'waiting'; timer: Timer | undefined; serverDictated: boolean; due: boolean; suspended: boolean }
   /** `close()` was called: waiting for the native close (`socket`) or for the task that reports it (`timer`). */
-  | { kind: 'closing'; socket: WebSocketLike | null; timer: Timer | undefined }
+  | { kind: 'closing'; socket: NativeSocket | null; timer: Timer | undefined }
   | { kind: 'closed' }
 
 type CloseInfo = { code: number; reason: string; wasClean: boolean }
@@ -114,7 +114,7 @@ function checkClose(method: string, code: unknown, reason: unknown): { code: num
 function ignore(): void {}
 
 /** Stops listening to a native socket and closes it if it is still going. */
-function abandon(socket: WebSocketLike | null, code?: number, reason?: string): void {
+function abandon(socket: NativeSocket | null, code?: number, reason?: string): void {
   if (!socket) return
   socket.onopen = socket.onmessage = socket.onclose = null
   // Not null: Node's `ws` emits 'error' when a CONNECTING socket is closed, and an
@@ -140,7 +140,7 @@ function originOf(url: string): string {
 }
 
 /** Sets `binaryType` on a native socket and returns what it reports: an implementation ignores values it does not know. */
-function applyBinaryType(socket: WebSocketLike, value: string): string {
+function applyBinaryType(socket: NativeSocket, value: string): string {
   socket.binaryType = value
   return socket.binaryType
 }
@@ -168,9 +168,9 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   readonly #listeners = new DomListeners(this as unknown as EventEmitter)
   #state: State = { kind: 'closed' }
   /** The native socket of the current or last attempt (for `url`, `protocol`, `extensions`). */
-  #lastSocket: WebSocketLike | null = null
+  #lastSocket: NativeSocket | null = null
   /** The native socket whose `error` event arrived and whose `close` is due, and what that error said. */
-  #erroredSocket: { socket: WebSocketLike; failure: NativeFailure } | null = null
+  #erroredSocket: { socket: NativeSocket; failure: NativeFailure } | null = null
   #retryCount = 0
   #lastDelayMs = 0
   /** What the native socket reported after the last assignment (it may refuse a value). */
@@ -534,9 +534,10 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     protocols: string | string[] | undefined,
     constructing: boolean,
   ): void {
-    let socket: WebSocketLike
+    let socket: NativeSocket
     try {
-      socket = protocols === undefined ? new this.#WebSocket(url) : new this.#WebSocket(url, protocols)
+      const created = protocols === undefined ? new this.#WebSocket(url) : new this.#WebSocket(url, protocols)
+      socket = created as NativeSocket
     } catch (error) {
       if (constructing) throw error
       this.#leave()
@@ -571,12 +572,12 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
   }
 
-  #currentSocket(): WebSocketLike | null {
+  #currentSocket(): NativeSocket | null {
     const s = this.#state
     return s.kind === 'connecting' || s.kind === 'open' || s.kind === 'closing' ? s.socket : null
   }
 
-  #onOpen(socket: WebSocketLike): void {
+  #onOpen(socket: NativeSocket): void {
     const s = this.#state
     if (s.kind !== 'connecting' || s.socket !== socket) return
     clearTimeout(s.timer)
