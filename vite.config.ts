@@ -5,7 +5,8 @@ export default defineConfig({
   build: {
     lib: { entry: 'src/index.ts', formats: ['es'] },
     outDir: 'dist',
-    emptyOutDir: false,
+    // A clean dist/ on every build: nothing stale (a renamed module's old output) can be packed.
+    emptyOutDir: true,
     minify: false,
     sourcemap: true,
     target: 'es2022',

@@ -86,20 +86,27 @@ export class ResilientCloseEvent extends CloseEventBase {
   }
 }
 
-/** An `error` event: a forwarded native error (`error` undefined) or one of this library's errors. */
+/**
+ * An `error` event: a forwarded native error or one of this library's errors.
+ * A browser's native error says nothing (`error` undefined, `message` '');
+ * Node's `ws` and undici's `WebSocket` say what failed, and that is kept.
+ */
 export class ResilientErrorEvent extends Event {
   readonly #error: unknown
   readonly #message: string
-  constructor(error?: unknown) {
+  constructor(error?: unknown, message?: string) {
     super('error')
     this.#error = error
-    this.#message = error instanceof Error ? error.message : error === undefined ? '' : String(error)
+    this.#message = message ?? (error instanceof Error ? error.message : error === undefined ? '' : String(error))
   }
-  /** What went wrong, when known: a `CloseCodeError`, `ConnectTimeoutError`, a URL provider's rejection, … */
+  /**
+   * What went wrong, when known: a `CloseCodeError`, `ConnectTimeoutError`, a URL
+   * provider's rejection, the wrapped implementation's error (`ECONNREFUSED` in Node), …
+   */
   get error(): unknown {
     return this.#error
   }
-  /** The error's message, or '' for a forwarded native error. */
+  /** The error's message (or `message` when given); '' for a browser's native error. */
   get message(): string {
     return this.#message
   }

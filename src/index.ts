@@ -42,6 +42,7 @@ export {
   type ResilientWebSocketEvents,
   type ResilientWebSocketEventType,
 } from './events.js'
+export type { NodeBinaryType, WebSocketLike } from './native-socket.js'
 export {
   type BufferOptions,
   DEFAULT_OPTIONS,

@@ -3,7 +3,11 @@
  * that turn a user's options into a resolved, validated set.
  */
 import type { BackoffOptions, Jitter } from './backoff.js'
+import type { SendData, WebSocketConstructor } from './native-socket.js'
 import { type CompiledPolicies, compilePolicies, type Policies } from './policies.js'
+
+// Defined with the native socket's other types; exported from here too, where they always were.
+export type { SendData, WebSocketConstructor }
 
 /** What happens to a `send()` that would exceed the buffer while disconnected. */
 export type OverflowStrategy = 'drop-oldest' | 'drop-newest' | 'error'
@@ -29,9 +33,6 @@ export interface BufferOptions {
   overflow: OverflowStrategy
 }
 
-/** Data a socket can send. */
-export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView
-
 /** Application-level keep-alive: detects a connection that died without telling anyone. */
 export interface HeartbeatOptions {
   /**
@@ -51,9 +52,6 @@ export interface HeartbeatOptions {
    */
   message?: SendData
 }
-
-/** A constructor with the native `WebSocket`'s signature. */
-export type WebSocketConstructor = new (url: string | URL, protocols?: string | string[]) => WebSocket
 
 /** Everything `ResilientWebSocket` can be told. Every field is optional. */
 export interface ResilientWebSocketOptions {

@@ -19,6 +19,18 @@ import {
 import { Heartbeat } from './heartbeat.js'
 import { DomListeners } from './listeners.js'
 import {
+  BARE_NATIVE_FAILURE,
+  KNOWN_BINARY_TYPES,
+  type NativeCloseEvent,
+  type NativeErrorEvent,
+  NativeFailure,
+  type NativeMessageEvent,
+  type NativeSocket,
+  type NodeBinaryType,
+  nativeFailure,
+  type WebSocketConstructor,
+} from './native-socket.js'
+import {
   type BufferOptions,
   type ResilientWebSocketOptions,
   type ResolvedOptions,
@@ -38,8 +50,8 @@ export type ProtocolsProvider = string | string[] | (() => Awaitable<string | st
 
 type State =
   /** An attempt: resolving the URL (`socket` null) or a native socket handshaking. */
-  | { kind: 'connecting'; socket: WebSocket | null; timer: Timer | undefined }
-  | { kind: 'open'; socket: WebSocket; stableTimer: Timer | undefined; heartbeat: Heartbeat | undefined }
+  | { kind: 'connecting'; socket: NativeSocket | null; timer: Timer | undefined }
+  | { kind: 'open'; socket: NativeSocket; stableTimer: Timer | undefined; heartbeat: Heartbeat | undefined }
   /**
    * Between attempts. `serverDictated`: the delay came from the server (1013 or a
    * policy's `delayMs`), so no shortcut may cut it; `due`: the delay ran out while
@@ -55,16 +67,16 @@ type State =
       dueAt: number
     }
   /** `close()` was called: waiting for the native close (`socket`) or for the task that reports it (`timer`). */
-  | { kind: 'closing'; socket: WebSocket | null; timer: Timer | undefined }
+  | { kind: 'closing'; socket: NativeSocket | null; timer: Timer | undefined }
   | { kind: 'closed' }
 
 type CloseInfo = { code: number; reason: string; wasClean: boolean }
 
-/** Marks "forward the native error event" in a list of errors to report. */
-const NATIVE_ERROR = Symbol('native error')
+/** The DOM's readyState values, typed as narrowly as the DOM types them. */
+type ReadyState = 0 | 1 | 2 | 3
 
 /** The readyState each state shows: a retry wait is still CONNECTING to the application. */
-const READY_STATE: Readonly<Record<State['kind'], 0 | 1 | 2 | 3>> = {
+const READY_STATE: Readonly<Record<State['kind'], ReadyState>> = {
   connecting: 0,
   waiting: 0,
   open: 1,
@@ -117,7 +129,7 @@ function checkClose(method: string, code: unknown, reason: unknown): { code: num
 function ignore(): void {}
 
 /** Stops listening to a native socket and closes it if it is still going. */
-function abandon(socket: WebSocket | null, code?: number, reason?: string): void {
+function abandon(socket: NativeSocket | null, code?: number, reason?: string): void {
   if (!socket) return
   socket.onopen = socket.onmessage = socket.onclose = null
   // Not null: Node's `ws` emits 'error' when a CONNECTING socket is closed, and an
@@ -131,6 +143,21 @@ function abandon(socket: WebSocket | null, code?: number, reason?: string): void
       // A socket that refuses to close is unreachable now anyway.
     }
   }
+}
+
+/** The origin of a socket URL, as a browser puts it on message events. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return ''
+  }
+}
+
+/** Sets `binaryType` on a native socket and returns what it reports: an implementation ignores values it does not know. */
+function applyBinaryType(socket: NativeSocket, value: string): string {
+  socket.binaryType = value
+  return socket.binaryType
 }
 
 /**
@@ -149,20 +176,18 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   declare readonly CLOSED: 3
 
   readonly #options: ResolvedOptions
-  readonly #WebSocket: new (
-    url: string | URL,
-    protocols?: string | string[],
-  ) => WebSocket
+  readonly #WebSocket: WebSocketConstructor
   readonly #url: UrlProvider
   readonly #protocols: ProtocolsProvider | undefined
   readonly #queue = new SendQueue()
   readonly #listeners = new DomListeners(this as unknown as EventEmitter)
   #state: State = { kind: 'closed' }
   /** The native socket of the current or last attempt (for `url`, `protocol`, `extensions`). */
-  #lastSocket: WebSocket | null = null
+  #lastSocket: NativeSocket | null = null
   #retryCount = 0
   #lastDelayMs = 0
-  #binaryType: BinaryType = 'blob'
+  /** What the native socket reported after the last assignment (it may refuse a value). */
+  #binaryType: string = 'blob'
   /** Bytes given to `send()` after the socket closed: native counts them in `bufferedAmount`. */
   #discardedBytes = 0
   #offline = false
@@ -202,7 +227,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   }
 
   /** CONNECTING while an attempt or a retry is pending; CLOSED only once it stopped for good. */
-  get readyState(): number {
+  get readyState(): ReadyState {
     const s = this.#state
     // Once the closing handshake has started (the server's close frame arrived) the
     // native socket is CLOSING until its close event; so is this one, like native.
@@ -225,16 +250,25 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     return this.#lastSocket?.extensions ?? ''
   }
 
+  /**
+   * What the native socket reports. Typed as the DOM's `BinaryType` so the class
+   * stays assignable to `WebSocket`; with `ws` it can also be `'nodebuffer'` or `'fragments'`.
+   */
   get binaryType(): BinaryType {
-    return this.#binaryType
+    return this.#binaryType as BinaryType
   }
 
-  /** Like native, values other than 'blob' and 'arraybuffer' are ignored. */
-  set binaryType(value: BinaryType) {
-    if (value !== 'blob' && value !== 'arraybuffer') return
-    this.#binaryType = value
-    const socket = this.#currentSocket()
-    if (socket) socket.binaryType = value
+  /**
+   * Accepts what the wrapped implementation accepts: set on the native socket
+   * and read back from it, so a browser ignores anything but 'blob' and
+   * 'arraybuffer' like native, while `ws` also takes 'nodebuffer' and
+   * 'fragments'. Every later native socket gets the same value.
+   */
+  set binaryType(value: BinaryType | NodeBinaryType) {
+    const socket = this.#currentSocket() ?? this.#lastSocket
+    if (socket) this.#binaryType = applyBinaryType(socket, value)
+    // No socket yet (a URL provider is pending): the first socket confirms or refuses it.
+    else if (KNOWN_BINARY_TYPES.includes(value)) this.#binaryType = value
   }
 
   /** Retries scheduled since the last connection that stayed open `stableAfterMs`. */
@@ -311,7 +345,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const closing: State = { kind: 'closing', socket: null, timer: undefined }
     closing.timer = setTimeout(() => {
       closing.timer = undefined
-      if (this.#state === closing) this.#stop(new ResilientCloseEvent(ABNORMAL), [NATIVE_ERROR])
+      if (this.#state === closing) this.#stop(new ResilientCloseEvent(ABNORMAL), [BARE_NATIVE_FAILURE])
     }, 0)
     this.#state = closing
   }
@@ -516,9 +550,10 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     protocols: string | string[] | undefined,
     constructing: boolean,
   ): void {
-    let socket: WebSocket
+    let socket: NativeSocket
     try {
-      socket = protocols === undefined ? new this.#WebSocket(url) : new this.#WebSocket(url, protocols)
+      const created = protocols === undefined ? new this.#WebSocket(url) : new this.#WebSocket(url, protocols)
+      socket = created as NativeSocket
     } catch (error) {
       if (constructing) throw error
       this.#leave()
@@ -527,26 +562,28 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
     attempt.socket = socket
     this.#lastSocket = socket
-    socket.binaryType = this.#binaryType
+    this.#binaryType = applyBinaryType(socket, this.#binaryType)
     socket.onopen = () => this.#onOpen(socket)
     // A WebSocket message's origin is that of the socket's URL: read it once.
     let origin: string | undefined
-    socket.onmessage = (event) => {
+    socket.onmessage = (event: NativeMessageEvent) => {
       const s = this.#state
       if (s.kind === 'open' && s.heartbeat) s.heartbeat.alive = true
-      origin ??= event.origin
+      // `ws` sets no origin on its events: derive it from the URL as a browser does.
+      origin ??= event.origin ?? originOf(socket.url)
       this.#emit('message', new ResilientMessageEvent(event.data, origin))
     }
     // A native error ends the connection at once: WebKit fires no close at all after
     // some errors (a blocked port), and where a close follows it is always 1006
     // unclean, so the late close is not waited for (abandon() stops listening).
-    socket.onerror = () => {
+    socket.onerror = (event: NativeErrorEvent) => {
       if (this.#currentSocket() !== socket) return
+      const failure = nativeFailure(event, [String(url), socket.url])
       this.#leave()
       abandon(socket)
-      this.#ended(new ResilientCloseEvent(ABNORMAL), [NATIVE_ERROR])
+      this.#ended(new ResilientCloseEvent(ABNORMAL), [failure])
     }
-    socket.onclose = (event) => {
+    socket.onclose = (event: NativeCloseEvent) => {
       if (this.#currentSocket() !== socket) return
       this.#ended(new ResilientCloseEvent({ code: event.code, reason: event.reason, wasClean: event.wasClean }), [])
     }
@@ -558,12 +595,12 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     else this.#closed(close, errors)
   }
 
-  #currentSocket(): WebSocket | null {
+  #currentSocket(): NativeSocket | null {
     const s = this.#state
     return s.kind === 'connecting' || s.kind === 'open' || s.kind === 'closing' ? s.socket : null
   }
 
-  #onOpen(socket: WebSocket): void {
+  #onOpen(socket: NativeSocket): void {
     const s = this.#state
     if (s.kind !== 'connecting' || s.socket !== socket) return
     clearTimeout(s.timer)
@@ -628,7 +665,15 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (this.#options.reconnectOnOnline && globalThis.navigator?.onLine === false) this.#offline = true
     this.#armWait(waiting, delayMs)
     this.#report(errors)
-    this.#emit('close', new ResilientCloseEvent({ code: close.code, reason: close.reason, wasClean: close.wasClean, willReconnect: true }))
+    this.#emit(
+      'close',
+      new ResilientCloseEvent({
+        code: close.code,
+        reason: close.reason,
+        wasClean: close.wasClean,
+        willReconnect: true,
+      }),
+    )
     if (this.#state === waiting) {
       this.#emit('reconnecting', new ReconnectingEvent({ attempt, delayMs, code: close.code, reason: close.reason }))
     }
@@ -658,9 +703,14 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     this.#emit('close', close)
   }
 
+  /** Emits one `error` per entry: a native failure forwards what the implementation said, anything else is the error. */
   #report(errors: unknown[]): void {
     for (const error of errors) {
-      this.#emit('error', new ResilientErrorEvent(error === NATIVE_ERROR ? undefined : error))
+      const event =
+        error instanceof NativeFailure
+          ? new ResilientErrorEvent(error.error, error.message)
+          : new ResilientErrorEvent(error)
+      this.#emit('error', event)
     }
   }
 

@@ -122,7 +122,7 @@ export class Probe {
         this.addEventListener('open', settled, { once: true })
         this.addEventListener('error', settled, { once: true })
       }
-      override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      override send(data: Parameters<WebSocket['send']>[0]): void {
         const id = idOf(data)
         if (id !== null) {
           if (probe.handed.has(id) || probe.handedToNonOpen.has(id)) probe.handedTwice++

@@ -3,6 +3,8 @@
  * subclass that reports every construction, and a window stand-in that knows
  * which listeners are registered on it.
  */
+
+import type { WebSocketConstructor } from '../../src/index.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -44,7 +46,7 @@ export class ObservedWebSocket extends FakeWebSocket {
   }
 }
 
-export const ObservedWebSocketConstructor = ObservedWebSocket as unknown as typeof WebSocket
+export const ObservedWebSocketConstructor: WebSocketConstructor = ObservedWebSocket
 
 /** An EventTarget that counts registered listeners per type, deduplicating like EventTarget does. */
 export class WindowStub extends EventTarget {

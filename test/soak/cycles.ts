@@ -8,9 +8,9 @@
  * send queue, the heartbeat, the stable timer and the connect timeout all
  * take part in every cycle.
  */
-import { ResilientWebSocket } from '../../src/index.js'
+import { ResilientWebSocket, type WebSocketConstructor, type WebSocketLike } from '../../src/index.js'
 
-type NativeConstructor = new (url: string | URL, protocols?: string | string[]) => WebSocket
+type NativeConstructor = WebSocketConstructor
 
 /** What the instrumented native constructor saw. */
 export interface NativeCensus {
@@ -29,7 +29,7 @@ export interface NativeCensus {
  * socket.
  */
 export function instrument(Native: NativeConstructor): { WebSocket: NativeConstructor; census: NativeCensus } {
-  const alive = new Set<WeakRef<WebSocket>>()
+  const alive = new Set<WeakRef<WebSocketLike>>()
   const census: NativeCensus = {
     created: 0,
     finalized: 0,

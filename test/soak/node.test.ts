@@ -53,7 +53,7 @@ function guarded(unhandled: unknown[]): NativeConstructor {
       return super.emit(event, ...args)
     }
   }
-  return Guarded as unknown as NativeConstructor
+  return Guarded
 }
 
 describe('Node, ws as the native socket', () => {

@@ -9,6 +9,7 @@
  * moves to CLOSING; the closing handshake completes when the test calls
  * `finishClose()`.
  */
+import type { WebSocketConstructor } from '../../src/index.js'
 
 /** Node 20 has no `CloseEvent`; this one carries the same fields. */
 export class FakeCloseEvent extends Event {
@@ -143,10 +144,13 @@ export class FakeWebSocket extends EventTarget {
     this.fire('message', new MessageEvent('message', { data, origin }))
   }
 
-  /** The connection failed or dropped: `error`, then a 1006 close that was not clean. */
-  fail(): void {
+  /**
+   * The connection failed or dropped: `error`, then a 1006 close that was not clean.
+   * A browser's error event says nothing; `detail` makes it an `ErrorEvent` like Node's `ws` sends.
+   */
+  fail(detail?: { message: string; error?: unknown }): void {
     this.readyState = FakeWebSocket.CLOSED
-    this.fire('error', new Event('error'))
+    this.fire('error', Object.assign(new Event('error'), detail))
     this.fire('close', new FakeCloseEvent('close', { code: 1006, reason: '', wasClean: false }))
   }
 
@@ -184,5 +188,5 @@ for (const [name, value] of [
   Object.defineProperty(FakeWebSocket.prototype, name, { value, enumerable: true })
 }
 
-/** The fake, typed as the constructor the wrapper's `WebSocket` option expects. */
-export const FakeWebSocketConstructor = FakeWebSocket as unknown as typeof WebSocket
+/** The fake as the wrapper's `WebSocket` option: it fits the option's type as it is, no cast. */
+export const FakeWebSocketConstructor: WebSocketConstructor = FakeWebSocket

@@ -29,4 +29,28 @@ describe('secrets in URLs', () => {
     expect(log.types()).toEqual(['error', 'close'])
     expect(ws.readyState).toBe(ws.CLOSED)
   })
+
+  it('redacts the URL out of what the wrapped implementation says about a failure', async () => {
+    const url = 'ws://user:pw@example.test/live?token=s3cr3t-token'
+    const ws = createSocket({ maxRetries: 0 }, url)
+    const log = recordEvents(ws)
+    const said = `connect failed for ${FakeWebSocket.latest().url}`
+    FakeWebSocket.latest().fail({ message: said, error: Object.assign(new Error(said), { code: 'EFAKE' }) })
+    const [errorEvent] = log.of('error')
+    expect(errorEvent.message).toBe('connect failed for ws://example.test/live?…')
+    expect(errorEvent.error).toBeInstanceOf(Error)
+    expect(errorEvent.error.message).toBe(errorEvent.message)
+    expect(
+      JSON.stringify([errorEvent.message, errorEvent.error.message, String(errorEvent.error.cause)]),
+    ).not.toContain('s3cr3t')
+  })
+
+  it('forwards a browser-style error event, which says nothing, as error undefined and message empty', async () => {
+    const ws = createSocket({ maxRetries: 0 })
+    const log = recordEvents(ws)
+    FakeWebSocket.latest().fail()
+    const [errorEvent] = log.of('error')
+    expect(errorEvent.error).toBeUndefined()
+    expect(errorEvent.message).toBe('')
+  })
 })
