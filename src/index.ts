@@ -43,6 +43,15 @@ export {
   type ResilientWebSocketEventType,
 } from './events.js'
 export {
+  consoleLogger,
+  LOG_EVENTS,
+  LOG_LEVELS,
+  type LogEntry,
+  type LogEvent,
+  type Logger,
+  type LogLevel,
+} from './logger.js'
+export {
   type BufferOptions,
   DEFAULT_OPTIONS,
   type HeartbeatOptions,
@@ -51,5 +60,13 @@ export {
   type SendData,
   type WebSocketConstructor,
 } from './options.js'
-export type { Policies, Policy, PolicyContext, PolicyDecision, PolicyFunction, RetryPolicy } from './policies.js'
+export type {
+  DecisionRule,
+  Policies,
+  Policy,
+  PolicyContext,
+  PolicyDecision,
+  PolicyFunction,
+  RetryPolicy,
+} from './policies.js'
 export { type ProtocolsProvider, ResilientWebSocket, type UrlProvider } from './socket.js'

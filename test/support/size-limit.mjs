@@ -10,11 +10,13 @@ import { build } from 'esbuild'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /**
  * Bytes, gzip -9, of `import { ResilientWebSocket } from 'resilient-websocket'`.
- * Issue 5 asked for 3,000; the full feature set measures about 8,950 (see the
- * README's Performance section for the breakdown), so the budget guards
- * against growth from here rather than claiming a size we do not have.
+ * Issue 5 asked for 3,000; the full feature set measured 8,940 with a budget
+ * of 9,200 (see the README's Performance section for the breakdown), so the
+ * budget guards against growth from here rather than claiming a size we do
+ * not have. Issue 9's `logger` option added 551 bytes (8,940 → 9,491, the
+ * event names and the `this.#log?.(…)` calls), and the budget rose by that.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9200)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9751)
 
 /** Minified and gzipped size of a module that re-exports `imports` (`*` for everything) from `from`. */
 export async function measure(imports, from = 'resilient-websocket') {
@@ -60,6 +62,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   let failed = false
   if (full.gzip > BUDGET_GZIP_BYTES) {
     console.error(`size budget exceeded by ${full.gzip - BUDGET_GZIP_BYTES} bytes`)
+    failed = true
+  }
+  if (full.code.includes('[resilient-websocket]')) {
+    console.error('tree-shaking broken: ResilientWebSocket alone pulls in consoleLogger')
     failed = true
   }
   if (/addEventListener|_events|prefixed/.test(shaken.code)) {
