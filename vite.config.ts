@@ -4,14 +4,15 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.js'
 
 export default defineConfig({
   build: {
-    lib: { entry: 'src/index.ts', formats: ['es'] },
+    // Two entries: the core, and the React binding (`resilient-websocket/react`), which alone imports React.
+    lib: { entry: { index: 'src/index.ts', react: 'src/react.ts' }, formats: ['es'] },
     outDir: 'dist',
     emptyOutDir: false,
     minify: false,
     sourcemap: true,
     target: 'es2022',
     rolldownOptions: {
-      external: ['eventemitter3'],
+      external: ['eventemitter3', 'react', /^react\//],
       // One output file per source module: with `sideEffects: false`, a bundler
       // then drops every module an app does not import (describeCloseCode
       // alone does not pull in the socket class).
@@ -32,6 +33,21 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 20_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        test: {
+          name: 'react',
+          include: ['test/react/**/*.test.tsx'],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 20_000,
           browser: {

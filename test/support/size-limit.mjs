@@ -2,7 +2,8 @@
 // The size budget, measured the way users' bundlers see the package: the built
 // ESM output bundled with esbuild (--bundle --minify, eventemitter3 included),
 // gzip -9. Also checks tree-shaking: importing only describeCloseCode must not
-// pull in the socket class or eventemitter3.
+// pull in the socket class or eventemitter3, the class must not pull in
+// consoleLogger or anything of React, and the React entry is measured on its own.
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
@@ -18,14 +19,18 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  */
 export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9751)
 
-/** Minified and gzipped size of a module that re-exports `imports` (`*` for everything) from `from`. */
-export async function measure(imports, from = 'resilient-websocket') {
+/**
+ * Minified and gzipped size of a module that re-exports `imports` (`*` for
+ * everything) from `from`; `external` packages are left out (the app has them).
+ */
+export async function measure(imports, from = 'resilient-websocket', external = []) {
   const result = await build({
     stdin: {
       contents: imports === '*' ? `export * from '${from}'` : `export { ${imports} } from '${from}'`,
       resolveDir: root,
     },
-    alias: { 'resilient-websocket': `${root}/dist/index.js` },
+    alias: { 'resilient-websocket/react': `${root}/dist/react.js`, 'resilient-websocket': `${root}/dist/index.js` },
+    external,
     bundle: true,
     minify: true,
     format: 'esm',
@@ -39,11 +44,16 @@ export async function measure(imports, from = 'resilient-websocket') {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const full = await measure('ResilientWebSocket')
   const shaken = await measure('describeCloseCode')
+  // React is the app's; what the hook adds is the bundle minus the class it wraps.
+  const react = await measure('useResilientWebSocket', 'resilient-websocket/react', ['react'])
   const kb = (n) => `${(n / 1000).toFixed(2)} kB`
   console.log(
     `ResilientWebSocket: ${kb(full.minified)} minified, ${kb(full.gzip)} gzip (budget ${kb(BUDGET_GZIP_BYTES)})`,
   )
   console.log(`describeCloseCode alone: ${kb(shaken.minified)} minified, ${kb(shaken.gzip)} gzip`)
+  console.log(
+    `resilient-websocket/react (useResilientWebSocket, React external): ${kb(react.minified)} minified, ${kb(react.gzip)} gzip, ${kb(react.gzip - full.gzip)} gzip over ResilientWebSocket`,
+  )
   if (process.argv.includes('--peers')) {
     // The same measurement for the peers (devDependencies, for comparison only).
     const peers = [
@@ -62,6 +72,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   let failed = false
   if (full.gzip > BUDGET_GZIP_BYTES) {
     console.error(`size budget exceeded by ${full.gzip - BUDGET_GZIP_BYTES} bytes`)
+    failed = true
+  }
+  if (/useSyncExternalStore|\breact\b/.test(full.code)) {
+    console.error('the core entry pulls in React: ResilientWebSocket alone must not import it')
     failed = true
   }
   if (full.code.includes('[resilient-websocket]')) {
