@@ -51,20 +51,27 @@ export class Connection {
   }
 
   #update(change: Partial<SocketState>): void {
+    this.#read(change)
+    for (const listener of this.#listeners) listener(null)
+  }
+
+  #read(change: Partial<SocketState>): void {
     const { socket } = this
     this.state = { ...this.state, ...change, readyState: socket.readyState, retryCount: socket.retryCount }
-    for (const listener of this.#listeners) listener(null)
   }
 
   /**
    * The state, with `readyState` and `retryCount` read afresh: a few of their
    * changes come with no event (`close()` called by the app makes it CLOSING,
    * `reconnect()` after a stop makes it CONNECTING, the counter resets after
-   * `stableAfterMs`), so each render picks them up.
+   * `stableAfterMs`), so each render picks them up. Called while rendering, so
+   * it notifies nobody (that would update other components mid-render);
+   * React's own check before commit sees the new state in every component
+   * that reads it.
    */
   refresh(): SocketState {
     const { socket, state } = this
-    if (socket.readyState !== state.readyState || socket.retryCount !== state.retryCount) this.#update({})
+    if (socket.readyState !== state.readyState || socket.retryCount !== state.retryCount) this.#read({})
     return this.state
   }
 

@@ -314,6 +314,25 @@ describe('state', () => {
     expect((await serverStats(key)).connections).toBe(2)
   })
 
+  it('a change with no event (the app calls close()) shows at the next render, and updates no component mid-render', async () => {
+    const key = uniqueKey('silent-change')
+    const url = wsUrl(`/delayed-close?key=${key}`)
+    const options = { ...FAST_OPTIONS, share: true }
+    const first: Renders = []
+    const second: Renders = []
+    const view = mount(<Probe url={url} renders={first} options={options} />)
+    mount(<Probe url={url} renders={second} options={options} />)
+    await eventually(() => expect(latest(second).readyState).toBe(WebSocket.OPEN))
+    // The server holds its answer to the close frame: CLOSING, and no event, until released.
+    latest(first).socket?.close()
+    view.rerender(<Probe url={url} renders={first} options={{ ...options }} />)
+    await eventually(() => expect(latest(first).readyState).toBe(WebSocket.CLOSING))
+    await eventually(async () => expect((await serverStats(key)).received).toEqual(['<close none>']))
+    await releaseDelayedClose(key)
+    await eventually(() => expect(latest(second).readyState).toBe(WebSocket.CLOSED))
+    // afterEach checks that React reported nothing (a setState during another component's render would warn).
+  })
+
   it('send while CONNECTING is queued and delivered after open; send keeps its identity', async () => {
     const key = uniqueKey('early')
     const results: SendResult[] = []
