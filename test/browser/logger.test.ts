@@ -46,14 +46,20 @@ it('a provider returning wss://u:secret@host/path?token=secret#frag: `secret` is
   expect(leaks(entries, events)).toEqual([])
 })
 
-it('the same URL without the fragment connects: drop, retry, 1008 — still no `secret` anywhere', async () => {
+it('the same URL without the fragment: whichever path the engine takes, still no `secret` anywhere', async () => {
   const key = uniqueKey('redact')
   const { entries, events, names } = await run(
     `ws://u:secret@127.0.0.1:${wsPort}/plan/${key}?steps=drop,close:1008&token=secret`,
   )
-  for (const name of ['connect.open', 'close.received', 'policy.decided', 'retry.scheduled', 'socket.stopped']) {
-    expect(names).toContain(name)
+  expect(names).toContain('socket.stopped')
+  // Chromium connects to a URL with credentials (so this walks the drop, the retry and the 1008);
+  // an engine that refused such a URL would take the constructor path of the test above.
+  if (events.some(({ type }) => type === 'open')) {
+    expect(names).toEqual(
+      expect.arrayContaining(['connect.open', 'close.received', 'policy.decided', 'retry.scheduled']),
+    )
+  } else {
+    expect(names).toContain('connect.constructor-failed')
   }
-  expect(events.filter(({ type }) => type === 'open')).toHaveLength(2)
   expect(leaks(entries, events)).toEqual([])
 })
