@@ -3,7 +3,8 @@ import { browserInstances } from './test/support/engines/instances.js'
 
 export default defineConfig({
   build: {
-    lib: { entry: 'src/index.ts', formats: ['es'] },
+    // Two entries: the core, and the React binding (`resilient-websocket/react`), which alone imports React.
+    lib: { entry: { index: 'src/index.ts', react: 'src/react.ts' }, formats: ['es'] },
     outDir: 'dist',
     // A clean dist/ on every build: nothing stale (a renamed module's old output) can be packed.
     emptyOutDir: true,
@@ -11,7 +12,7 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     rolldownOptions: {
-      external: ['eventemitter3'],
+      external: ['eventemitter3', 'react', /^react\//],
       // One output file per source module: with `sideEffects: false`, a bundler
       // then drops every module an app does not import (describeCloseCode
       // alone does not pull in the socket class).
@@ -32,6 +33,20 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 20_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            instances: browserInstances(),
+          },
+        },
+      },
+      {
+        test: {
+          name: 'react',
+          include: ['test/react/**/*.test.tsx'],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 20_000,
           browser: {

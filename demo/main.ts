@@ -1,15 +1,18 @@
 /**
  * The demo page: one ResilientWebSocket talking to the chaos server, the
  * controls that make that server misbehave, and the views (status, timeline,
- * log) that show what the library decided.
+ * log) that show what the library decided. The status panel is React: its
+ * `useResilientWebSocket` owns the socket (see status-panel.tsx).
  */
 import {
   CLOSE_CODES,
   describeCloseCode,
   isCloseCodeError,
-  ResilientWebSocket,
+  type ResilientWebSocket,
   type ResilientWebSocketOptions,
 } from '../src/index.js'
+// The library's own option check, so a rejected form never costs the running socket its connection.
+import { resolveOptions } from '../src/options.js'
 import { chaosSocketUrl, orderChaos } from './chaos-client.js'
 import {
   type ChaosAction,
@@ -21,6 +24,7 @@ import {
 import { byId, formatMs, h } from './dom.js'
 import { EventLog } from './event-log.js'
 import { describeDefault, PolicyForm } from './policy-form.js'
+import { mountStatusPanel } from './status-panel.js'
 import { type CloseKind, Timeline } from './timeline.js'
 
 type WebSocketConstructor = NonNullable<ResilientWebSocketOptions['WebSocket']>
@@ -28,18 +32,18 @@ type WebSocketConstructor = NonNullable<ResilientWebSocketOptions['WebSocket']>
 /** One socket instance; the page starts a new one when the policies change. */
 interface Run {
   id: number
-  ws: ResilientWebSocket
+  /** Set once the panel's hook has created the socket (right after the run's first render). */
+  ws: ResilientWebSocket | null
+  /** The options the hook creates the socket with, the counted constructor included. */
+  options: ResilientWebSocketOptions
+  onSocket: (ws: ResilientWebSocket) => void
   /** Messages sent while CONNECTING and not yet flushed or dropped. */
   queued: number
   openedAt: number | null
   nextRetry: { at: number; attempt: number } | null
   /** Set by a CloseCodeError, which comes right before the run's final close. */
   failure: string | null
-  /** Why the run stopped for good, once it has. */
-  stopped: string | null
 }
-
-const READY_STATES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'] as const
 
 const clientId = Math.random().toString(36).slice(2, 8)
 const log = new EventLog(byId('log', HTMLOListElement))
@@ -47,7 +51,6 @@ const timeline = new Timeline(byId('timeline', SVGSVGElement))
 
 let run: Run | null = null
 let runCount = 0
-let lastMessageAt: number | null = null
 let networkOnline = navigator.onLine
 let networkSimulated = false
 let simulatedOffline = false
@@ -76,29 +79,42 @@ function codeName(code: number): string {
   return describeCloseCode(code).name
 }
 
-/** Starts a socket with these options; returns the library's message when it rejects them. */
+/**
+ * Starts a new run with these options (the panel's hook closes the old socket
+ * and creates the new one); returns the library's message when it rejects them.
+ */
 function connect(options: ResilientWebSocketOptions): string | null {
-  const id = ++runCount
-  let ws: ResilientWebSocket
   try {
-    ws = new ResilientWebSocket(chaosSocketUrl(clientId), undefined, { ...options, WebSocket: countedWebSocket(id) })
+    resolveOptions(options)
   } catch (error) {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   }
+  const id = ++runCount
   const previous = run
-  const current: Run = { id, ws, queued: 0, openedAt: null, nextRetry: null, failure: null, stopped: null }
+  const current: Run = {
+    id,
+    ws: null,
+    options: { ...options, WebSocket: countedWebSocket(id) },
+    onSocket: (ws) => {
+      if (current.ws !== null) return
+      current.ws = ws
+      listen(current, ws)
+    },
+    queued: 0,
+    openedAt: null,
+    nextRetry: null,
+    failure: null,
+  }
   run = current
-  listen(current)
-  if (previous && previous.ws.readyState !== WebSocket.CLOSED) {
-    log.add('you', 'new policies: close() on the old socket, new socket started')
-    previous.ws.close(1000, 'Policies changed')
+  if (previous?.ws && previous.ws.readyState !== WebSocket.CLOSED) {
+    log.add('you', 'new policies: the old socket is closed, a new socket started')
   }
   render()
   return null
 }
 
-function listen(current: Run): void {
-  const { ws, id } = current
+function listen(current: Run, ws: ResilientWebSocket): void {
+  const { id } = current
   const isCurrent = () => run === current
 
   ws.on('open', () => {
@@ -106,14 +122,12 @@ function listen(current: Run): void {
     current.openedAt = performance.now()
     current.queued = 0
     current.failure = null
-    current.stopped = null
     log.add('open', 'connected', isCurrent() ? '' : ' (old socket)')
     if (isCurrent()) void control({ action: 'state' }, { quiet: true })
     render()
   })
 
   ws.on('message', (event) => {
-    lastMessageAt = performance.now()
     const { data } = event
     if (data === 'pong') return
     const text = typeof data === 'string' ? data : `<binary, ${data instanceof Blob ? data.size : '?'} bytes>`
@@ -148,13 +162,7 @@ function listen(current: Run): void {
       ` · wasClean ${event.wasClean} · `,
       event.willReconnect ? 'will reconnect' : 'stopped for good',
     )
-    if (!event.willReconnect) {
-      current.nextRetry = null
-      current.stopped =
-        current.failure !== null
-          ? `stopped with an error: ${current.failure}`
-          : `stopped: ${event.code} ${codeName(event.code)}`
-    }
+    if (!event.willReconnect) current.nextRetry = null
     render()
   })
 
@@ -175,54 +183,21 @@ function listen(current: Run): void {
 
 // ------------------------------------------------------------------- status
 
-const stateEl = byId('state', HTMLOutputElement)
-const stateDetail = byId('state-detail', HTMLElement)
-const attemptEl = byId('attempt', HTMLElement)
-const queueEl = byId('queue', HTMLElement)
-const networkEl = byId('network', HTMLElement)
-const lastMessageEl = byId('last-message', HTMLElement)
-const alertEl = byId('alert', HTMLElement)
+const renderPanel = mountStatusPanel(byId('status-card', HTMLElement))
 
-function detailOf(current: Run, now: number): string {
-  const { ws } = current
-  switch (ws.readyState) {
-    case WebSocket.OPEN:
-      return current.openedAt === null ? 'open' : `open for ${formatMs(now - current.openedAt)}`
-    case WebSocket.CONNECTING: {
-      if (!current.nextRetry) return 'handshake in progress…'
-      const left = current.nextRetry.at - now
-      return left > 0
-        ? `retry ${current.nextRetry.attempt} in ${formatMs(left)}`
-        : `retry ${current.nextRetry.attempt} waiting for the network`
-    }
-    case WebSocket.CLOSING:
-      return 'closing…'
-    default:
-      return current.stopped ?? 'stopped'
-  }
-}
-
+/** Re-renders the panel for the current run (the hook reads the socket's state; the rest comes from here). */
 function render(): void {
   if (!run) return
-  const now = performance.now()
-  const { ws } = run
-  const state = READY_STATES[ws.readyState] ?? 'CLOSED'
-  if (stateEl.value !== state) {
-    stateEl.value = state
-    stateEl.className = `state state-${state.toLowerCase()}`
-  }
-  stateDetail.textContent = detailOf(run, now)
-  attemptEl.textContent = ws.retryCount === 0 ? 'first' : `retry ${ws.retryCount}`
-  queueEl.textContent = `${run.queued} msg · ${ws.bufferedAmount} B`
-  networkEl.textContent = networkOnline ? 'online' : networkSimulated ? 'offline (simulated)' : 'offline'
-  networkEl.classList.toggle('bad', !networkOnline)
-  lastMessageEl.textContent = lastMessageAt === null ? '—' : `${formatMs(now - lastMessageAt)} ago`
-
-  const failed = ws.readyState === WebSocket.CLOSED && run.failure !== null
-  alertEl.hidden = !failed
-  if (failed) {
-    alertEl.textContent = `Stopped with CloseCodeError (${run.failure}): the policy says this close is an error, so the socket will not reconnect. Use reconnect() to start again.`
-  }
+  renderPanel(run.id, {
+    url: chaosSocketUrl(clientId),
+    options: run.options,
+    onSocket: run.onSocket,
+    queued: run.queued,
+    openedAt: run.openedAt,
+    nextRetry: run.nextRetry,
+    network: { online: networkOnline, simulated: networkSimulated },
+    now: performance.now(),
+  })
 }
 
 // ----------------------------------------------------------- server controls
@@ -325,9 +300,9 @@ let messageNumber = 1
 
 byId('send-form', HTMLFormElement).addEventListener('submit', (event) => {
   event.preventDefault()
-  if (!run) return
+  const ws = run?.ws
+  if (!run || !ws) return
   const text = messageInput.value
-  const { ws } = run
   const before = ws.readyState
   try {
     ws.send(text)
@@ -350,15 +325,14 @@ byId('send-form', HTMLFormElement).addEventListener('submit', (event) => {
 
 byId('close', HTMLButtonElement).addEventListener('click', () => {
   log.add('you', 'close()')
-  run?.ws.close()
+  run?.ws?.close()
   render()
 })
 
 byId('reconnect', HTMLButtonElement).addEventListener('click', () => {
-  if (!run) return
+  if (!run?.ws) return
   log.add('you', 'reconnect()')
   run.failure = null
-  run.stopped = null
   run.ws.reconnect()
   render()
 })

@@ -7,6 +7,7 @@ import {
   CLOSE_CODES,
   type CloseAction,
   type CloseCodeInfo,
+  DEFAULT_OPTIONS,
   type Policies,
   type Policy,
   type ResilientWebSocketOptions,
@@ -22,6 +23,30 @@ function actionSelect(selected: CloseAction, defaultAction: CloseAction | null, 
     select.append(h('option', { value: action, text, selected: action === selected }))
   }
   return select
+}
+
+/**
+ * Shows the library's defaults in the form, read from `DEFAULT_OPTIONS` so the
+ * page cannot drift from the code. Set as the fields' default values, so the
+ * form's Reset returns to them. (The connect timeout and heartbeat stay the
+ * demo's own, set in index.html, so "hang" and "go silent" show quickly.)
+ */
+function fillLibraryDefaults(): void {
+  const { backoff, stableAfterMs, maxRetries, connectTimeoutMs } = DEFAULT_OPTIONS
+  const number = (id: string, value: number) => {
+    const input = byId(id, HTMLInputElement)
+    input.defaultValue = Number.isFinite(value) ? String(value) : ''
+    input.value = input.defaultValue
+  }
+  number('initial-delay', backoff.initialDelayMs)
+  number('max-delay', backoff.maxDelayMs)
+  number('factor', backoff.factor)
+  number('stable-after', stableAfterMs)
+  number('max-retries', maxRetries) // Infinity: empty, shown as the ∞ placeholder
+  for (const option of byId('jitter', HTMLSelectElement).options) {
+    option.defaultSelected = option.selected = option.value === backoff.jitter
+  }
+  byId('connect-timeout-label', HTMLLabelElement).title = `Library default: ${connectTimeoutMs}`
 }
 
 /** A registry row's default as an action, and in words (1013 retries with a slower backoff of its own). */
@@ -54,6 +79,7 @@ export class PolicyForm {
     this.#rules = byId('custom-rules', HTMLElement)
     this.#status = byId('policy-status', HTMLElement)
     this.#error = byId('policy-error', HTMLElement)
+    fillLibraryDefaults()
     this.#buildTable()
 
     byId('add-rule', HTMLButtonElement).addEventListener('click', () => {

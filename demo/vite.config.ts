@@ -19,5 +19,7 @@ export default defineConfig({
   },
   preview: { strictPort: true },
   // Pre-bundled at startup: discovering it on the first page load would make Vite reload the page.
-  optimizeDeps: { include: ['eventemitter3'] },
+  optimizeDeps: {
+    include: ['eventemitter3', 'react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime'],
+  },
 })

@@ -42,6 +42,15 @@ export {
   type ResilientWebSocketEvents,
   type ResilientWebSocketEventType,
 } from './events.js'
+export {
+  consoleLogger,
+  LOG_EVENTS,
+  LOG_LEVELS,
+  type LogEntry,
+  type LogEvent,
+  type Logger,
+  type LogLevel,
+} from './logger.js'
 export type { NodeBinaryType, WebSocketLike } from './native-socket.js'
 export {
   type BufferOptions,
@@ -52,5 +61,13 @@ export {
   type SendData,
   type WebSocketConstructor,
 } from './options.js'
-export type { Policies, Policy, PolicyContext, PolicyDecision, PolicyFunction, RetryPolicy } from './policies.js'
+export type {
+  DecisionRule,
+  Policies,
+  Policy,
+  PolicyContext,
+  PolicyDecision,
+  PolicyFunction,
+  RetryPolicy,
+} from './policies.js'
 export { type ProtocolsProvider, ResilientWebSocket, type UrlProvider } from './socket.js'

@@ -3,6 +3,7 @@
  * that turn a user's options into a resolved, validated set.
  */
 import type { BackoffOptions, Jitter } from './backoff.js'
+import type { Logger } from './logger.js'
 import type { SendData, WebSocketConstructor } from './native-socket.js'
 import { type CompiledPolicies, compilePolicies, type Policies } from './policies.js'
 
@@ -106,6 +107,15 @@ export interface ResilientWebSocketOptions {
    * @default Math.random
    */
   random?: () => number
+  /**
+   * Receives one entry for every decision the socket makes (attempts, closes,
+   * policy decisions, delays, drops, timeouts), each with a stable `event`
+   * name; `consoleLogger()` writes them to the console. URLs in entries are
+   * redacted. A logger that throws is reported like a throwing listener and
+   * the socket carries on. Off unless set: the library writes nothing by itself.
+   * @default undefined
+   */
+  logger?: Logger
 }
 
 /** The defaults, declared once: the TSDoc above and the behaviour both come from here. */
@@ -123,6 +133,7 @@ export const DEFAULT_OPTIONS = {
   heartbeat: false,
   heartbeatMessage: 'ping',
   reconnectOnOnline: true,
+  logger: undefined,
 } as const satisfies {
   policies: Policies
   backoff: BackoffOptions
@@ -133,6 +144,7 @@ export const DEFAULT_OPTIONS = {
   heartbeat: false
   heartbeatMessage: SendData
   reconnectOnOnline: boolean
+  logger: Logger | undefined
 }
 
 /** Options after defaults and validation. */
@@ -147,6 +159,7 @@ export interface ResolvedOptions {
   heartbeat: Required<HeartbeatOptions> | false
   reconnectOnOnline: boolean
   random: () => number
+  logger: Logger | undefined
 }
 
 const JITTERS: readonly Jitter[] = ['full', 'equal', 'decorrelated', 'none']
@@ -236,6 +249,7 @@ const OPTION_KEYS = [
   'heartbeat',
   'reconnectOnOnline',
   'random',
+  'logger',
 ] as const satisfies readonly (keyof ResilientWebSocketOptions)[]
 
 /** Validates the user's options (naming the field in every error) and fills in the defaults. */
@@ -250,6 +264,9 @@ export function resolveOptions(input: ResilientWebSocketOptions | undefined): Re
   }
   if (o.random !== undefined && typeof o.random !== 'function') {
     throw new TypeError(`options.random must be a function, got ${describe(o.random)}`)
+  }
+  if (o.logger !== undefined && typeof o.logger !== 'function') {
+    throw new TypeError(`options.logger must be a function, got ${describe(o.logger)}`)
   }
   if (o.reconnectOnOnline !== undefined && typeof o.reconnectOnOnline !== 'boolean') {
     throw new TypeError(`options.reconnectOnOnline must be a boolean, got ${describe(o.reconnectOnOnline)}`)
@@ -297,5 +314,6 @@ export function resolveOptions(input: ResilientWebSocketOptions | undefined): Re
     heartbeat,
     reconnectOnOnline: o.reconnectOnOnline ?? DEFAULT_OPTIONS.reconnectOnOnline,
     random: o.random ?? Math.random,
+    logger: o.logger ?? DEFAULT_OPTIONS.logger,
   }
 }

@@ -58,6 +58,12 @@ export interface CompiledPolicies {
   fallback: Policy | undefined
 }
 
+/**
+ * Which row of the lookup decided: your exact code, one of your ranges, the
+ * built-in row for the code, your `default`, or the built-in default (`retry`).
+ */
+export type DecisionRule = 'user-code' | 'user-range' | 'built-in' | 'user-default' | 'built-in-default'
+
 /** What the socket does after a close. */
 export type Decision =
   | { action: 'stop' }
@@ -197,16 +203,18 @@ export function decide(
   event: ResilientCloseEvent,
   context: PolicyContext,
   report: (error: unknown) => void,
-): Decision {
+): Decision & { rule: DecisionRule } {
   const code = event.code
   const exact = apply(policies.exact.get(code), event, context, report)
-  if (exact) return exact
+  if (exact) return { ...exact, rule: 'user-code' }
   for (const range of policies.ranges) {
     if (code < range.from || code > range.to) continue
     const decision = apply(range.policy, event, context, report)
-    if (decision) return decision
+    if (decision) return { ...decision, rule: 'user-range' }
   }
   const builtIn = defaultPolicyFor(code)
-  if (builtIn) return toDecision(builtIn)
-  return apply(policies.fallback, event, context, report) ?? toDecision(DEFAULT_CLOSE_ACTION)
+  if (builtIn) return { ...toDecision(builtIn), rule: 'built-in' }
+  const fallback = apply(policies.fallback, event, context, report)
+  if (fallback) return { ...fallback, rule: 'user-default' }
+  return { ...toDecision(DEFAULT_CLOSE_ACTION), rule: 'built-in-default' }
 }

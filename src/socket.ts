@@ -5,7 +5,15 @@
  */
 import { EventEmitter } from 'eventemitter3'
 import { clampDelay, jitterStrategies } from './backoff.js'
-import { CloseCodeError, ConnectTimeoutError, domException, HeartbeatTimeoutError, redactError } from './errors.js'
+import {
+  type BufferOverflowError,
+  CloseCodeError,
+  ConnectTimeoutError,
+  domException,
+  HeartbeatTimeoutError,
+  redactError,
+  redactUrl,
+} from './errors.js'
 import {
   DropEvent,
   dispatch,
@@ -15,9 +23,11 @@ import {
   ResilientMessageEvent,
   ResilientOpenEvent,
   type ResilientWebSocketEvents,
+  reportListenerError,
 } from './events.js'
 import { Heartbeat } from './heartbeat.js'
 import { DomListeners } from './listeners.js'
+import type { LogEvent, Logger, LogLevel } from './logger.js'
 import {
   BARE_NATIVE_FAILURE,
   KNOWN_BINARY_TYPES,
@@ -42,6 +52,8 @@ import { byteLength, SendQueue, snapshot, utf8Length } from './queue.js'
 
 type Timer = ReturnType<typeof setTimeout>
 type Awaitable<T> = T | Promise<T>
+/** Writes one entry; present only when the `logger` option is set, so `this.#log?.(…)` builds nothing otherwise. */
+type Log = (level: LogLevel, event: LogEvent, data?: Record<string, unknown>) => void
 
 /** A URL, or a function called before every attempt (for fresh tokens). */
 export type UrlProvider = string | URL | (() => Awaitable<string | URL>)
@@ -128,6 +140,25 @@ function checkClose(method: string, code: unknown, reason: unknown): { code: num
 
 function ignore(): void {}
 
+/**
+ * The logger, wrapped: the message is the event and its data on one line
+ * (`retry.scheduled attempt=2 delayMs=1200 …`), written here rather than at
+ * every call so the socket ships no sentences; a logger that throws is
+ * reported like a throwing listener and the socket carries on.
+ */
+function wrapLogger(logger: Logger | undefined): Log | undefined {
+  if (!logger) return undefined
+  return (level, event, data) => {
+    try {
+      let message: string = event
+      for (const key in data) if (data[key] !== undefined) message += ` ${key}=${data[key]}`
+      logger(data === undefined ? { level, event, message } : { level, event, message, data })
+    } catch (error) {
+      reportListenerError(error)
+    }
+  }
+}
+
 /** Stops listening to a native socket and closes it if it is still going. */
 function abandon(socket: NativeSocket | null, code?: number, reason?: string): void {
   if (!socket) return
@@ -181,6 +212,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   readonly #protocols: ProtocolsProvider | undefined
   readonly #queue = new SendQueue()
   readonly #listeners = new DomListeners(this as unknown as EventEmitter)
+  readonly #log: Log | undefined
   #state: State = { kind: 'closed' }
   /** The native socket of the current or last attempt (for `url`, `protocol`, `extensions`). */
   #lastSocket: NativeSocket | null = null
@@ -207,6 +239,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       throw new TypeError("Failed to construct 'WebSocket': 1 argument required, but only 0 present.")
     }
     this.#options = resolveOptions(options)
+    this.#log = wrapLogger(this.#options.logger)
     const Impl = this.#options.WebSocket ?? globalThis.WebSocket
     if (typeof Impl !== 'function') {
       throw new TypeError(
@@ -321,7 +354,21 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   }
 
   #enqueue(data: unknown, buffer: BufferOptions): void {
-    this.#queue.offer(snapshot(data), buffer, (dropped) => this.#emit('drop', new DropEvent(dropped, 'overflow')))
+    const copy = snapshot(data)
+    try {
+      this.#queue.offer(copy, buffer, (dropped) => this.#drop(dropped, 'overflow'))
+    } catch (error) {
+      // offer() throws only the BufferOverflowError of `overflow: 'error'`.
+      this.#log?.('warn', 'queue.overflow', {
+        limit: (error as BufferOverflowError).limit,
+      })
+      throw error
+    }
+  }
+
+  #drop(data: SendData, reason: 'overflow' | 'closed'): void {
+    this.#log?.('warn', 'queue.dropped', { reason, bytes: byteLength(data) })
+    this.#emit('drop', new DropEvent(data, reason))
   }
 
   /**
@@ -332,6 +379,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const checked = checkClose('close', code, reason)
     const s = this.#state
     if (s.kind === 'closing' || s.kind === 'closed') return
+    this.#log?.('info', 'app.close', { code: checked.code })
     this.#leave()
     if (s.kind === 'open') {
       this.#state = { kind: 'closing', socket: s.socket, timer: undefined }
@@ -358,6 +406,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   reconnect(code?: number, reason?: string): void {
     const checked = checkClose('reconnect', code, reason)
     const s = this.#state
+    this.#log?.('info', 'app.reconnect', { code: checked.code })
     this.#leave()
     this.#resetRetries()
     if (s.kind === 'closed' || s.kind === 'closing') {
@@ -533,14 +582,21 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
         if (this.#state === attempt) this.#open(attempt, resolvedUrl, resolvedProtocols, false)
       },
       (error: unknown) => {
-        if (this.#state === attempt) this.#closed(new ResilientCloseEvent(ABNORMAL), [error])
+        if (this.#state !== attempt) return
+        this.#log?.('error', 'connect.provider-failed', { error: error })
+        this.#closed(new ResilientCloseEvent(ABNORMAL), [error])
       },
     )
   }
 
   #armConnectTimeout(attempt: State & { kind: 'connecting' }): void {
     const ms = this.#options.connectTimeoutMs
-    if (ms > 0) attempt.timer = setTimeout(() => this.#abandonCurrent(new ConnectTimeoutError(ms)), ms)
+    if (ms > 0) {
+      attempt.timer = setTimeout(() => {
+        this.#log?.('warn', 'connect.timeout', { timeoutMs: ms })
+        this.#abandonCurrent(new ConnectTimeoutError(ms))
+      }, ms)
+    }
   }
 
   /** Creates the native socket of an attempt. A constructor that throws is permanent: it would throw again. */
@@ -551,13 +607,19 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     constructing: boolean,
   ): void {
     let socket: NativeSocket
+    this.#log?.('info', 'connect.attempt', {
+      attempt: this.#retryCount,
+      url: redactUrl(String(url)),
+    })
     try {
       const created = protocols === undefined ? new this.#WebSocket(url) : new this.#WebSocket(url, protocols)
       socket = created as NativeSocket
     } catch (error) {
       if (constructing) throw error
+      const redacted = redactError(error, String(url))
+      this.#log?.('error', 'connect.constructor-failed', { error: redacted })
       this.#leave()
-      this.#stop(new ResilientCloseEvent(ABNORMAL), [redactError(error, String(url))])
+      this.#stop(new ResilientCloseEvent(ABNORMAL), [redacted])
       return
     }
     attempt.socket = socket
@@ -585,6 +647,12 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
     socket.onclose = (event: NativeCloseEvent) => {
       if (this.#currentSocket() !== socket) return
+      this.#log?.('info', 'close.received', {
+        code: event.code,
+        // Untrusted text from the server, cut short.
+        reason: event.reason.slice(0, 64),
+        wasClean: event.wasClean,
+      })
       this.#ended(new ResilientCloseEvent({ code: event.code, reason: event.reason, wasClean: event.wasClean }), [])
     }
   }
@@ -610,6 +678,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     // and closes at once must see growing delays, not a tight loop.
     open.stableTimer = setTimeout(() => {
       open.stableTimer = undefined
+      this.#log?.('debug', 'retry.reset')
       this.#resetRetries()
     }, this.#options.stableAfterMs)
     // Queued messages go first, in order, before anything an `open` listener sends.
@@ -619,9 +688,13 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       open.heartbeat = new Heartbeat(
         heartbeat,
         (message) => socket.send(message),
-        () => this.#abandonCurrent(new HeartbeatTimeoutError(heartbeat.timeoutMs)),
+        () => {
+          this.#log?.('warn', 'heartbeat.timeout', { timeoutMs: heartbeat.timeoutMs })
+          this.#abandonCurrent(new HeartbeatTimeoutError(heartbeat.timeoutMs))
+        },
       )
     }
+    this.#log?.('info', 'connect.open', { attempt: this.#retryCount, protocol: socket.protocol })
     this.#emit('open', new ResilientOpenEvent())
   }
 
@@ -638,7 +711,15 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   #closed(close: ResilientCloseEvent, errors: unknown[]): void {
     this.#leave()
     const attempt = this.#retryCount + 1
-    const decision = decide(this.#options.policies, close, { attempt }, (error) => errors.push(error))
+    const decision = decide(this.#options.policies, close, { attempt }, (error) => {
+      this.#log?.('warn', 'policy.failed', { code: close.code, error: error })
+      errors.push(error)
+    })
+    this.#log?.('info', 'policy.decided', {
+      code: close.code,
+      action: decision.action,
+      rule: decision.rule,
+    })
     if (decision.action !== 'retry') {
       this.#stop(close, errors, decision.action === 'error' ? new CloseCodeError(close.code, close.reason) : undefined)
       return
@@ -648,6 +729,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (this.#retryCount >= limit) {
       // With nothing retried (maxRetries 0), there is nothing to report beyond the close itself.
       const exhausted = this.#retryCount > 0 ? new CloseCodeError(close.code, close.reason, true) : undefined
+      this.#log?.('warn', 'retry.exhausted', { code: close.code, maxRetries: limit })
       this.#stop(close, errors, exhausted)
       return
     }
@@ -663,6 +745,14 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const waiting = waitingState(decision.delayMs !== undefined || close.code === 1013, false, delayMs)
     this.#state = waiting
     if (this.#options.reconnectOnOnline && globalThis.navigator?.onLine === false) this.#offline = true
+    this.#log?.('info', 'retry.scheduled', {
+      attempt,
+      delayMs,
+      // 'policy': a policy's fixed delayMs; 'backoff': the schedule (1013's own row included).
+      source: decision.delayMs === undefined ? 'backoff' : 'policy',
+      serverDictated: waiting.serverDictated,
+      offline: this.#offline,
+    })
     this.#armWait(waiting, delayMs)
     this.#report(errors)
     this.#emit(
@@ -684,8 +774,10 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     waiting.timer = setTimeout(() => {
       waiting.timer = undefined
       if (this.#state !== waiting) return
-      if (this.#offline) waiting.due = true
-      else this.#connect(false)
+      if (this.#offline) {
+        waiting.due = true
+        this.#log?.('info', 'retry.waiting-online', { attempt: this.#retryCount })
+      } else this.#connect(false)
     }, delayMs)
   }
 
@@ -696,8 +788,12 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   #stop(close: ResilientCloseEvent, errors: unknown[], failure?: CloseCodeError): void {
     this.#leave()
     this.#state = { kind: 'closed' }
+    this.#log?.(failure ? 'error' : 'info', 'socket.stopped', {
+      code: close.code,
+      error: failure,
+    })
     this.#watch(false)
-    this.#queue.drain((data) => this.#emit('drop', new DropEvent(data, 'closed')))
+    this.#queue.drain((data) => this.#drop(data, 'closed'))
     if (failure) errors.push(failure)
     this.#report(errors)
     this.#emit('close', close)
@@ -747,13 +843,13 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       case 'online':
         this.#offline = false
         // A server-dictated delay still runs its course; one that ran out while offline fires now.
-        if (s.kind === 'waiting' && !s.suspended && (!s.serverDictated || s.due)) this.#retryNow(s, false)
+        if (s.kind === 'waiting' && !s.suspended && (!s.serverDictated || s.due)) this.#retryNow(s, false, 'online')
         return
       case 'visibilitychange': {
         const wasHidden = this.#hidden
         this.#hidden = (globalThis as { document?: Document }).document?.visibilityState === 'hidden'
         if (wasHidden && !this.#hidden && s.kind === 'waiting' && !s.suspended && !s.serverDictated && !this.#offline) {
-          this.#retryNow(s, true)
+          this.#retryNow(s, true, 'visible')
         }
         return
       }
@@ -766,7 +862,8 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
   }
 
-  #retryNow(waiting: Waiting, resetCounter: boolean): void {
+  #retryNow(waiting: Waiting, resetCounter: boolean, trigger: string): void {
+    this.#log?.('info', 'retry.now', { trigger })
     clearTimeout(waiting.timer)
     if (resetCounter) this.#resetRetries()
     this.#connect(false)
@@ -786,6 +883,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       return
     }
     if (s.kind !== 'connecting' && s.kind !== 'open') return
+    this.#log?.('info', 'page.suspended')
     this.#leave()
     // Not a failure: the restored page starts the retry count afresh.
     this.#resetRetries()
@@ -807,7 +905,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const remainingMs = waiting.serverDictated ? waiting.dueAt - Date.now() : 0
     if (remainingMs > 0) this.#armWait(waiting, remainingMs)
     else if (this.#offline) waiting.due = true
-    else this.#connect(false)
+    else this.#retryNow(waiting, false, 'pageshow')
   }
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoServer, startDemo } from '../../demo/serve.mjs'
+import { DEFAULT_OPTIONS } from '../../src/index.js'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
 
 const SCREENSHOT = fileURLToPath(new URL('../../demo/screenshot.png', import.meta.url))
@@ -105,6 +106,17 @@ describe('npm run demo', () => {
     const log = await readLog(page)
     expect(find(log, 'open')).toBeGreaterThanOrEqual(0)
     expect(find(log, 'message', /hello from the chaos server/)).toBeGreaterThanOrEqual(0)
+  })
+
+  it('the policy form starts from the library’s real defaults (DEFAULT_OPTIONS)', async () => {
+    const { backoff, stableAfterMs, connectTimeoutMs } = DEFAULT_OPTIONS
+    expect(await page.inputValue('#initial-delay')).toBe(String(backoff.initialDelayMs))
+    expect(await page.inputValue('#max-delay')).toBe(String(backoff.maxDelayMs))
+    expect(await page.inputValue('#factor')).toBe(String(backoff.factor))
+    expect(await page.inputValue('#jitter')).toBe(backoff.jitter)
+    expect(await page.inputValue('#stable-after')).toBe(String(stableAfterMs))
+    expect(await page.inputValue('#max-retries')).toBe('') // Infinity, shown as the ∞ placeholder
+    expect(await page.getAttribute('#connect-timeout-label', 'title')).toBe(`Library default: ${connectTimeoutMs}`)
   })
 
   it('applies an edited policy table to a new connection', async () => {

@@ -2,7 +2,8 @@
 // The size budget, measured the way users' bundlers see the package: the built
 // ESM output bundled with esbuild (--bundle --minify, eventemitter3 included),
 // gzip -9. Also checks tree-shaking: importing only describeCloseCode must not
-// pull in the socket class or eventemitter3.
+// pull in the socket class or eventemitter3, the class must not pull in
+// consoleLogger or anything of React, and the React entry is measured on its own.
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
@@ -10,20 +11,27 @@ import { build } from 'esbuild'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /**
  * Bytes, gzip -9, of `import { ResilientWebSocket } from 'resilient-websocket'`.
- * Issue 5 asked for 3,000; the full feature set measures about 8,950 (see the
- * README's Performance section for the breakdown), so the budget guards
- * against growth from here rather than claiming a size we do not have.
+ * Issue 5 asked for 3,000; the full feature set measured 8,940 with a budget
+ * of 9,200 (see the README's Performance section for the breakdown), so the
+ * budget guards against growth from here rather than claiming a size we do
+ * not have. Issue 9's `logger` option added 553 bytes (8,938 → 9,491, the
+ * event names and the `this.#log?.(…)` calls), and the budget rose by that.
+ * The React entry adds nothing here: it is measured on its own below.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9200)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9753)
 
-/** Minified and gzipped size of a module that re-exports `imports` (`*` for everything) from `from`. */
-export async function measure(imports, from = 'resilient-websocket') {
+/**
+ * Minified and gzipped size of a module that re-exports `imports` (`*` for
+ * everything) from `from`; `external` packages are left out (the app has them).
+ */
+export async function measure(imports, from = 'resilient-websocket', external = []) {
   const result = await build({
     stdin: {
       contents: imports === '*' ? `export * from '${from}'` : `export { ${imports} } from '${from}'`,
       resolveDir: root,
     },
-    alias: { 'resilient-websocket': `${root}/dist/index.js` },
+    alias: { 'resilient-websocket/react': `${root}/dist/react.js`, 'resilient-websocket': `${root}/dist/index.js` },
+    external,
     bundle: true,
     minify: true,
     format: 'esm',
@@ -37,11 +45,16 @@ export async function measure(imports, from = 'resilient-websocket') {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const full = await measure('ResilientWebSocket')
   const shaken = await measure('describeCloseCode')
+  // React is the app's; what the hook adds is the bundle minus the class it wraps.
+  const react = await measure('useResilientWebSocket', 'resilient-websocket/react', ['react'])
   const kb = (n) => `${(n / 1000).toFixed(2)} kB`
   console.log(
     `ResilientWebSocket: ${kb(full.minified)} minified, ${kb(full.gzip)} gzip (budget ${kb(BUDGET_GZIP_BYTES)})`,
   )
   console.log(`describeCloseCode alone: ${kb(shaken.minified)} minified, ${kb(shaken.gzip)} gzip`)
+  console.log(
+    `resilient-websocket/react (useResilientWebSocket, React external): ${kb(react.minified)} minified, ${kb(react.gzip)} gzip, ${kb(react.gzip - full.gzip)} gzip over ResilientWebSocket`,
+  )
   if (process.argv.includes('--peers')) {
     // The same measurement for the peers (devDependencies, for comparison only).
     const peers = [
@@ -60,6 +73,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   let failed = false
   if (full.gzip > BUDGET_GZIP_BYTES) {
     console.error(`size budget exceeded by ${full.gzip - BUDGET_GZIP_BYTES} bytes`)
+    failed = true
+  }
+  if (/useSyncExternalStore|\breact\b/.test(full.code)) {
+    console.error('the core entry pulls in React: ResilientWebSocket alone must not import it')
+    failed = true
+  }
+  if (full.code.includes('[resilient-websocket]')) {
+    console.error('tree-shaking broken: ResilientWebSocket alone pulls in consoleLogger')
     failed = true
   }
   if (/addEventListener|_events|prefixed/.test(shaken.code)) {
