@@ -643,22 +643,18 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       const failure = nativeFailure(event, [String(url), socket.url])
       this.#leave()
       abandon(socket)
-      this.#ended(new ResilientCloseEvent(ABNORMAL), [failure])
+      this.#ended(ABNORMAL, [failure])
     }
     socket.onclose = (event: NativeCloseEvent) => {
-      if (this.#currentSocket() !== socket) return
-      this.#log?.('info', 'close.received', {
-        code: event.code,
-        // Untrusted text from the server, cut short.
-        reason: event.reason.slice(0, 64),
-        wasClean: event.wasClean,
-      })
-      this.#ended(new ResilientCloseEvent({ code: event.code, reason: event.reason, wasClean: event.wasClean }), [])
+      if (this.#currentSocket() === socket) this.#ended(event, [])
     }
   }
 
   /** The current native socket is gone: after `close()` that is the end, otherwise the policy decides. */
-  #ended(close: ResilientCloseEvent, errors: unknown[]): void {
+  #ended({ code, reason, wasClean }: CloseInfo, errors: unknown[]): void {
+    // The reason is untrusted text from the server: the log gets it cut short.
+    this.#log?.('info', 'close.received', { code, reason: reason.slice(0, 64), wasClean, failed: errors.length > 0 })
+    const close = new ResilientCloseEvent({ code, reason, wasClean })
     if (this.#state.kind === 'closing') this.#stop(close, errors)
     else this.#closed(close, errors)
   }

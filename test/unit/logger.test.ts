@@ -95,7 +95,7 @@ describe('one entry per decision', () => {
       message: 'connect.attempt attempt=0 url=ws://example.test/socket',
       data: { attempt: 0, url: 'ws://example.test/socket' },
     })
-    expect(entries[2]?.data).toEqual({ code: 1006, reason: '', wasClean: false })
+    expect(entries[2]?.data).toEqual({ code: 1006, reason: '', wasClean: false, failed: true })
     expect(entries[3]?.data).toEqual({ code: 1006, action: 'retry', rule: 'built-in' })
     expect(entries[4]?.data).toEqual({
       attempt: 1,
