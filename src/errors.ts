@@ -78,7 +78,18 @@ export function domException(message: string, name: string): DOMException {
  * `wss://host/live?…`.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/?#@]*@/, '//').replace(/([?#]).*$/, '$1…')
+  // Parsed as the native constructor parses it (tabs and newlines dropped, the last
+  // '@' ends the credentials, '\\' as '/'), so no spelling of a URL slips past.
+  let parsed: URL
+  try {
+    parsed = new URL(url, (globalThis as { location?: { href: string } }).location?.href)
+  } catch {
+    // Unparsable (the constructor rejects it): cut from the first '?' or '#', and
+    // everything up to the last '@' of the authority.
+    return url.replace(/[?#][\s\S]*$/, (rest) => `${rest[0]}…`).replace(/^([^:/?#]*:[/\\]*)[^/\\]*@/, '$1')
+  }
+  const rest = parsed.search !== '' || url.includes('?') ? '?…' : parsed.hash !== '' || url.includes('#') ? '#…' : ''
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${rest}`
 }
 
 /**

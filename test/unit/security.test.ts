@@ -17,6 +17,22 @@ describe('secrets in URLs', () => {
     expect(redactUrl('wss://example.test/live')).toBe('wss://example.test/live')
   })
 
+  it('cuts them from every spelling the URL parser accepts, and from URLs it rejects', () => {
+    const spellings = [
+      'ws://example.test/s?token=SECRET\nx',
+      'ws://example.test/s?tok\ten=SECRET',
+      'ws://user:p@SECRET@example.test/s',
+      'ws:\\\\user:SECRET@example.test/s',
+      'ws:user:SECRET@example.test/s',
+      'ws://example.test/s#SECRET',
+      'ws://exa mple.test/s?token=SECRET\u2028x',
+      'ws://u:SECRET@exa mple.test/s',
+    ]
+    for (const url of spellings) expect(redactUrl(url), url).not.toContain('SECRET')
+    expect(redactUrl('ws://user:p@SECRET@example.test/s')).toBe('ws://example.test/s')
+    expect(redactUrl('ws://example.test/s#SECRET')).toBe('ws://example.test/s#…')
+  })
+
   it('never puts a URL provider’s token into the error it surfaces when the URL is rejected', async () => {
     const ws = createSocket({}, () => 'ws://exa mple.test/live?token=s3cr3t-token')
     const log = recordEvents(ws)
