@@ -151,11 +151,20 @@ function wrapLogger(logger: Logger | undefined): Log | undefined {
   return (level, event, data) => {
     try {
       let message: string = event
-      for (const key in data) if (data[key] !== undefined) message += ` ${key}=${data[key]}`
+      for (const key in data) if (data[key] !== undefined) message += ` ${key}=${safeString(data[key])}`
       logger(data === undefined ? { level, event, message } : { level, event, message, data })
     } catch (error) {
       reportListenerError(error)
     }
+  }
+}
+
+/** `String(value)` that cannot throw (a Symbol, an object without `toString`). */
+function safeString(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
   }
 }
 
@@ -414,7 +423,8 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
         abandon(s.socket)
         this.#stop(new ResilientCloseEvent(ABNORMAL), [])
       }
-      this.#startRun(false)
+      // A close listener may have started a run already: never two.
+      if (this.#state.kind === 'closed') this.#startRun(false)
       return
     }
     if (s.kind === 'waiting') {
@@ -593,6 +603,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const ms = this.#options.connectTimeoutMs
     if (ms > 0) {
       attempt.timer = setTimeout(() => {
+        if (this.#state !== attempt) return
         this.#log?.('warn', 'connect.timeout', { timeoutMs: ms })
         this.#abandonCurrent(new ConnectTimeoutError(ms))
       }, ms)
@@ -706,11 +717,14 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   /** A connection or attempt ended without `close()`: apply the policy for its code. */
   #closed(close: ResilientCloseEvent, errors: unknown[]): void {
     this.#leave()
+    const ending = this.#state
     const attempt = this.#retryCount + 1
     const decision = decide(this.#options.policies, close, { attempt }, (error) => {
       this.#log?.('warn', 'policy.failed', { code: close.code, error: error })
       errors.push(error)
     })
+    // A policy function (or the logger) that called close() or reconnect() has taken over.
+    if (this.#state !== ending) return
     this.#log?.('info', 'policy.decided', {
       code: close.code,
       action: decision.action,

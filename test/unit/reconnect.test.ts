@@ -408,3 +408,46 @@ describe('close()', () => {
     expect(() => ws.close(3000, 'x'.repeat(123))).not.toThrow()
   })
 })
+
+describe('re-entering from listeners and policies never makes two sockets', () => {
+  it('reconnect() while CLOSING, with a close listener that reconnects too: one live socket, no stray timeout', async () => {
+    const ws = createSocket({ connectTimeoutMs: 5000 })
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    ws.close()
+    ws.on('close', (event) => {
+      if (!event.willReconnect) ws.reconnect()
+    })
+    ws.reconnect()
+    expect(FakeWebSocket.live()).toHaveLength(1)
+    FakeWebSocket.latest().open()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(FakeWebSocket.live()).toHaveLength(1)
+    expect(ws.readyState).toBe(ws.OPEN)
+    expect(log.of('error')).toEqual([])
+    ws.close()
+  })
+
+  it('a policy function that calls reconnect() takes over: one live socket, and the retry is not also scheduled', async () => {
+    const ws = createSocket({
+      policies: {
+        4001: () => {
+          ws.reconnect()
+          return 'retry'
+        },
+      },
+    })
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    FakeWebSocket.latest().serverClose(4001)
+    expect(FakeWebSocket.live()).toHaveLength(1)
+    expect(log.of('reconnecting')).toEqual([])
+    FakeWebSocket.latest().open()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(FakeWebSocket.live()).toHaveLength(1)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    ws.close()
+  })
+})
