@@ -34,11 +34,20 @@ function probe(...args: ConstructorParameters<typeof Probe>): Probe {
 }
 
 /** Backoff small enough for a test, with seeded jitter. */
+/**
+ * WebKitGTK can keep a socket OPEN after its TCP connection was cut by the proxy or a
+ * server kill (README, Browser differences): only a heartbeat notices, so there every
+ * client has one, unless the test sets its own.
+ */
+const ENGINE_DEFAULTS: ResilientWebSocketOptions =
+  engine === 'webkit' ? { heartbeat: { intervalMs: 500, timeoutMs: 1_000 } } : {}
+
 function options(seed: number, extra: ResilientWebSocketOptions = {}): ResilientWebSocketOptions {
   return {
     backoff: { initialDelayMs: 20, maxDelayMs: 300 },
     connectTimeoutMs: 3_000,
     random: mulberry32(seed),
+    ...ENGINE_DEFAULTS,
     ...extra,
   }
 }
