@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { browserInstances } from './test/support/engines/instances.js'
+import { browserMode } from './test/support/engines/instances.js'
 
 export default defineConfig({
   build: {
@@ -35,12 +35,7 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 20_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            instances: browserInstances(),
-          },
+          browser: browserMode(),
         },
       },
       {
@@ -49,12 +44,7 @@ export default defineConfig({
           include: ['test/react/**/*.test.tsx'],
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 20_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            instances: browserInstances(),
-          },
+          browser: browserMode(),
         },
       },
       {
@@ -64,12 +54,7 @@ export default defineConfig({
           globalSetup: ['test/faults/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 30_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            instances: browserInstances(),
-          },
+          browser: browserMode(),
         },
       },
       {

@@ -57,32 +57,41 @@ const CloseEventBase = (typeof CloseEvent === 'function' ? CloseEvent : Event) a
 
 /** The close of one underlying connection (or of an attempt that never opened). */
 export class ResilientCloseEvent extends CloseEventBase {
-  readonly #code: number
-  readonly #reason: string
-  readonly #wasClean: boolean
+  /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
+  declare readonly code: number
+  /** The close reason, as the server sent it: untrusted text. */
+  declare readonly reason: string
+  /** `true` when the closing handshake completed. */
+  declare readonly wasClean: boolean
+  readonly #init: CloseEventInit
   readonly #willReconnect: boolean
   constructor(init: { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }) {
     super('close', init)
-    this.#code = init.code
-    this.#reason = init.reason
-    this.#wasClean = init.wasClean
+    this.#init = init
     this.#willReconnect = init.willReconnect ?? false
-  }
-  /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
-  get code(): number {
-    return this.#code
-  }
-  /** The close reason, as the server sent it: untrusted text. */
-  get reason(): string {
-    return this.#reason
-  }
-  /** `true` when the closing handshake completed. */
-  get wasClean(): boolean {
-    return this.#wasClean
   }
   /** `true` when a new connection will follow; exactly one close per run has `false`. */
   get willReconnect(): boolean {
     return this.#willReconnect
+  }
+  static {
+    // In browsers `code`, `reason` and `wasClean` are the real CloseEvent's getters, fed by
+    // the init dictionary (WPT close-basic deletes them from CloseEvent.prototype and expects
+    // them gone). Where there is no CloseEvent (Node 20), these stand in for them.
+    if (typeof CloseEvent !== 'function') {
+      const field = (name: 'code' | 'reason' | 'wasClean') => ({
+        configurable: true,
+        enumerable: true,
+        get(this: ResilientCloseEvent) {
+          return this.#init[name]
+        },
+      })
+      Object.defineProperties(ResilientCloseEvent.prototype, {
+        code: field('code'),
+        reason: field('reason'),
+        wasClean: field('wasClean'),
+      })
+    }
   }
 }
 
@@ -190,7 +199,15 @@ export class ResilientMessageEvent<T = unknown> extends Event {
 }
 
 const NO_PORTS: readonly MessagePort[] = Object.freeze([])
-if (typeof MessageEvent === 'function') Object.setPrototypeOf(ResilientMessageEvent.prototype, MessageEvent.prototype)
+if (typeof MessageEvent === 'function') {
+  Object.setPrototypeOf(ResilientMessageEvent.prototype, MessageEvent.prototype)
+  // `event.constructor` is the page's MessageEvent, as for a native message (WPT multi-globals).
+  Object.defineProperty(ResilientMessageEvent.prototype, 'constructor', {
+    value: MessageEvent,
+    writable: true,
+    configurable: true,
+  })
+}
 Object.defineProperties(ResilientMessageEvent.prototype, {
   lastEventId: { configurable: true, get: () => '' },
   source: { configurable: true, get: () => null },

@@ -931,3 +931,20 @@ Object.defineProperties(ResilientWebSocket.prototype, {
   ...constants,
   [Symbol.toStringTag]: { value: 'WebSocket', configurable: true },
 })
+// WebIDL attributes and operations are enumerable; class members are not.
+for (const name of [
+  'url',
+  'readyState',
+  'bufferedAmount',
+  'extensions',
+  'protocol',
+  'binaryType',
+  'onopen',
+  'onerror',
+  'onclose',
+  'onmessage',
+  'close',
+  'send',
+] as const) {
+  Object.defineProperty(ResilientWebSocket.prototype, name, { enumerable: true })
+}

@@ -5,7 +5,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCodeError, ConnectTimeoutError, HeartbeatTimeoutError, ResilientWebSocket } from '../../src/index.js'
-import { engine } from './engines.js'
 import {
   closeOpenedSockets,
   eventually,
@@ -115,31 +114,34 @@ describe('handshake rejected by the server', () => {
 })
 
 describe('hung handshake', () => {
-  // Firefox keeps the abandoned attempt's TCP connection and starts no other
-  // connection to the host until it ends (the server drops it after
-  // HANG_HOLD_MS), so there the retries time out too until then.
+  // An engine starts one handshake to a host at a time (RFC 6455 §4.1): a retry can wait
+  // behind the abandoned attempt until the engine lets go of it, and time out in turn.
+  // Firefox keeps that TCP connection until the server drops it (HANG_HOLD_MS), and a
+  // loaded machine can delay the others, so the test allows any number of such rounds.
   it('connectTimeoutMs abandons the attempt: ConnectTimeoutError, close 1006 unclean, then a retry that opens', async () => {
     const key = uniqueKey('hang')
     const socket = resilient(wsUrl(`/plan/${key}?steps=hang,open`), undefined, {
       ...FAST_OPTIONS,
-      connectTimeoutMs: 300,
+      connectTimeoutMs: 1_000,
     })
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(1))
     const rounds = ofType(log, 'reconnecting').length
+    expect(rounds).toBeGreaterThanOrEqual(1)
     expect(types(log)).toEqual([
       ...Array.from({ length: rounds }, () => ['error', 'close', 'reconnecting']).flat(),
       'open',
     ])
-    if (engine !== 'firefox') expect(rounds).toBe(1)
     for (const { error } of ofType(log, 'error')) {
       expect(error).toBeInstanceOf(ConnectTimeoutError)
-      expect(error).toMatchObject({ name: 'ConnectTimeoutError', timeoutMs: 300 })
+      expect(error).toMatchObject({ name: 'ConnectTimeoutError', timeoutMs: 1_000 })
     }
     for (const close of ofType(log, 'close')) {
       expect(close).toMatchObject({ code: 1006, wasClean: false, willReconnect: true })
     }
-    expect((await serverStats(key)).connections).toBe(2)
+    const { connections } = await serverStats(key)
+    expect(connections).toBeGreaterThanOrEqual(2)
+    expect(connections).toBeLessThanOrEqual(rounds + 1)
     await settle()
     expect(ofType(log, 'close')).toHaveLength(rounds)
   })
@@ -176,7 +178,8 @@ describe('heartbeat', () => {
     const key = uniqueKey('heartbeat-echo')
     const socket = resilient(wsUrl(`/echo?key=${key}`), undefined, {
       ...FAST_OPTIONS,
-      heartbeat: { intervalMs: 50, timeoutMs: 200, message: 'are-you-there' },
+      // A generous timeout: a loaded machine must not turn a slow answer into a reconnect.
+      heartbeat: { intervalMs: 50, timeoutMs: 600, message: 'are-you-there' },
     })
     const log = record(socket)
     await eventually(() => expect(ofType(log, 'message').length).toBeGreaterThanOrEqual(3))

@@ -168,7 +168,10 @@ describe('handshake that hangs', () => {
     client.startPump(PUMP_MS)
     await eventually(() => expect(client.opens).toBe(1))
     const [account] = await finish('handshake hangs (connectTimeoutMs 300)', 2, [client])
-    expect(client.errors.filter((name) => name === 'ConnectTimeoutError')).toHaveLength(2)
+    // Two hung handshakes; a retry queued behind one (engines start one handshake to a host at a
+    // time, and Firefox keeps an abandoned one open) may time out too.
+    expect(client.errors.filter((name) => name === 'ConnectTimeoutError').length).toBeGreaterThanOrEqual(2)
+    expect(new Set(client.errors)).toEqual(new Set(['ConnectTimeoutError']))
     expect(account!.delivered).toBe(account!.sent)
   })
 })

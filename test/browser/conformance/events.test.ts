@@ -413,6 +413,23 @@ describe('interfaces/WebSocket/close/close-basic.html: event attributes are read
     expect(wrapped.message.data).toBe('hello')
   })
 
+  it('close-basic.html: code, reason and wasClean are CloseEvent.prototype’s own getters, as on a native close event', async () => {
+    const wrapped = await events(resilient(wsUrl('/echo'), undefined, NATIVE_LIKE))
+    const where = (event: object, name: string) => {
+      let owner: object | null = event
+      while (owner !== null && !Object.hasOwn(owner, name)) owner = Object.getPrototypeOf(owner)
+      return owner
+    }
+    for (const name of ['code', 'reason', 'wasClean']) expect(where(wrapped.close, name)).toBe(CloseEvent.prototype)
+  })
+
+  it('multi-globals/message-received.html: a message event’s constructor is the page’s MessageEvent', async () => {
+    const wrapped = await events(resilient(wsUrl('/echo'), undefined, NATIVE_LIKE))
+    const reference = await events(native(wsUrl('/echo')))
+    expect(reference.message.constructor).toBe(MessageEvent)
+    expect(wrapped.message.constructor).toBe(MessageEvent)
+  })
+
   it('our own fields (willReconnect, error, attempt, delayMs, a drop’s data) are read-only too', async () => {
     const key = uniqueKey('read-only')
     const socket = resilient(wsUrl(`/plan/${key}?steps=close:1001,open`), undefined, {

@@ -106,6 +106,29 @@ describe('url, readyState, bufferedAmount are read-only accessors on the prototy
   })
 })
 
+describe('websockets/interfaces (idlharness): attributes and operations are enumerable, like WebIDL members', () => {
+  it.for([
+    'url',
+    'readyState',
+    'bufferedAmount',
+    'extensions',
+    'protocol',
+    'binaryType',
+    'onopen',
+    'onerror',
+    'onclose',
+    'onmessage',
+    'close',
+    'send',
+  ])('%s', (name) => {
+    const ours = Object.getOwnPropertyDescriptor(ResilientWebSocket.prototype, name)
+    const theirs = Object.getOwnPropertyDescriptor(WebSocket.prototype, name)
+    expect(theirs?.enumerable).toBe(true)
+    expect(ours?.enumerable).toBe(true)
+    expect(typeof ours?.get === 'function').toBe(typeof theirs?.get === 'function')
+  })
+})
+
 describe('Symbol.toStringTag', () => {
   it('Object.prototype.toString gives "[object WebSocket]", like native', () => {
     const socket = resilient(wsUrl('/echo'), undefined, NATIVE_LIKE)

@@ -4,7 +4,7 @@
  * (`browser (firefox)`, …).
  */
 import { playwright } from '@vitest/browser-playwright'
-import type { BrowserInstanceOption, BrowserProviderOption } from 'vitest/node'
+import type { BrowserConfigOptions, BrowserInstanceOption, BrowserProviderOption } from 'vitest/node'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.js'
 import type { EngineName } from './engines.mjs'
 import { selectedEngines } from './engines.mjs'
@@ -23,4 +23,9 @@ export function browserInstances(): BrowserInstanceOption[] {
     provider: providers[name](),
     provide: { engine: name },
   }))
+}
+
+/** Browser mode for a Vitest project: headless, in every engine this run tests. */
+export function browserMode(): BrowserConfigOptions {
+  return { enabled: true, headless: true, screenshotFailures: false, instances: browserInstances() }
 }

@@ -6,21 +6,12 @@
  * ends the driver, Xvfb and the browser together.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { defineBrowserProvider } from '@vitest/browser'
 import type { BrowserProvider } from 'vitest/node'
+import { freePort } from '../free-port.js'
 import { engine } from './engines.mjs'
 
 const STARTUP_MS = 30_000
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const address = probe.address()
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no free port')
-  return address.port
-}
 
 class WebDriverError extends Error {
   override name = 'WebDriverError'
