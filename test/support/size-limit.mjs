@@ -16,9 +16,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  * budget guards against growth from here rather than claiming a size we do
  * not have. Issue 9's `logger` option added 553 bytes (8,938 → 9,491, the
  * event names and the `this.#log?.(…)` calls), and the budget rose by that.
+ * Issue 8's Node support (error detail, binaryType pass-through) added ~190,
+ * and issue 11's engine fixes and the review fixes that followed (a native
+ * error ending the attempt at once, the bfcache resume, read-only event
+ * fields, enumerable members, URL redaction by the URL parser, re-entry
+ * guards) ~440: 10,124 measured, budget 10,150. Issue 10 asks for 6,000; that
+ * is a redesign, not a budget change.
  * The React entry adds nothing here: it is measured on its own below.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9753)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 10150)
 
 /**
  * Minified and gzipped size of a module that re-exports `imports` (`*` for
