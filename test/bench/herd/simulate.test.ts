@@ -217,7 +217,9 @@ describe('target', () => {
     expect(meetsTarget(summary('ours', 300, 30_000, 29_000), peers).reasons).toEqual(['attempts ≥ calm'])
   })
 
-  it('the recommended defaults meet it in the issue’s setup (one seed)', () => {
+  // 10,000 simulated clients × 2 scenarios × 5 strategies: CPU work, which the browser suites
+  // running beside it can slow well past Vitest's default 5 s. Nothing here measures time.
+  it('the recommended defaults meet it in the issue’s setup (one seed)', { timeout: 60_000 }, () => {
     const ours = resilientStrategy('recommended', RECOMMENDED.config)
     const defaults = PEERS.filter((p) => p.isDefault).map((p) => p.strategy)
     for (const scenario of [RESTART_1012, CRASH_1006]) {
