@@ -16,8 +16,15 @@ const runnable = (file) => {
   }
 }
 
+let selected
+try {
+  selected = selectedEngines()
+} catch (error) {
+  console.error(error.message)
+  process.exit(1)
+}
 // The soak, demo and bench tests drive Chromium whatever BROWSER_ENGINES says.
-const needed = [...new Set([engine('chromium'), ...selectedEngines()])]
+const needed = [...new Set([engine('chromium'), ...selected])]
 const missing = () => needed.filter((candidate) => !candidate.binaries.every(runnable))
 
 let absent = missing()
