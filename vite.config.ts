@@ -20,6 +20,10 @@ export default defineConfig({
     },
   },
   test: {
+    // Vitest reads this one from the root config: how long a browser page may take to
+    // connect back. Firefox and WebKit start one browser per project, one after another,
+    // and on a loaded 2-core machine a start has taken over the default 60 s.
+    browser: { connectTimeout: 180_000 },
     projects: [
       {
         test: {

@@ -27,5 +27,11 @@ export function browserInstances(): BrowserInstanceOption[] {
 
 /** Browser mode for a Vitest project: headless, in every engine this run tests. */
 export function browserMode(): BrowserConfigOptions {
-  return { enabled: true, headless: true, screenshotFailures: false, instances: browserInstances() }
+  return {
+    enabled: true,
+    headless: true,
+    screenshotFailures: false,
+    connectTimeout: 180_000,
+    instances: browserInstances(),
+  }
 }
