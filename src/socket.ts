@@ -948,3 +948,6 @@ for (const name of [
 ] as const) {
   Object.defineProperty(ResilientWebSocket.prototype, name, { enumerable: true })
 }
+// WebIDL counts only required arguments: close() has none, the constructor one (the URL).
+Object.defineProperty(ResilientWebSocket.prototype.close, 'length', { value: 0 })
+Object.defineProperty(ResilientWebSocket, 'length', { value: 1 })

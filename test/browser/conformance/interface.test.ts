@@ -129,6 +129,18 @@ describe('websockets/interfaces (idlharness): attributes and operations are enum
   })
 })
 
+describe('websockets/interfaces (idlharness): lengths count the required arguments, like native', () => {
+  it('the constructor, close() and send()', () => {
+    const lengths = (target: { length: number; prototype: { close: Function; send: Function } }) => [
+      target.length,
+      target.prototype.close.length,
+      target.prototype.send.length,
+    ]
+    expect(lengths(ResilientWebSocket as never)).toEqual(lengths(WebSocket as never))
+    expect(lengths(WebSocket as never)).toEqual([1, 0, 1])
+  })
+})
+
 describe('Symbol.toStringTag', () => {
   it('Object.prototype.toString gives "[object WebSocket]", like native', () => {
     const socket = resilient(wsUrl('/echo'), undefined, NATIVE_LIKE)
