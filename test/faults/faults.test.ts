@@ -238,9 +238,9 @@ describe('server closes for good mid-stream (1008: error policy)', () => {
     expect(client.closes).toEqual([{ code: 1008, willReconnect: false }])
     // The server keeps the TCP connection 200 ms after its close frame. Chromium's socket stays
     // CLOSING until then: sends in that time are queued (native would discard them), and dropped with a
-    // drop event each when the 1008 policy stops the socket. Firefox and WebKitGTK close as soon as they
-    // have answered the close frame, so there is no such window and nothing to drop.
+    // drop event each when the 1008 policy stops the socket. Firefox and WebKitGTK report the close as
+    // soon as they have answered the frame, so their window is a task long and holds 0 or a few
+    // messages; that nothing was lost unreported is what finish() asserts in every engine.
     if (engine === 'chromium') expect(account!.dropReported).toBeGreaterThan(0)
-    else expect(account!.dropReported).toBe(0)
   })
 })
