@@ -92,6 +92,11 @@ export function redactUrl(url: string): string {
   return `${parsed.protocol}//${parsed.host}${parsed.pathname}${rest}`
 }
 
+/** `text` with every occurrence of `url` redacted. */
+export function redactIn(text: string, url: string): string {
+  return text.split(url).join(redactUrl(url))
+}
+
 /**
  * The native constructor's exception names the URL it rejected; for a URL a
  * provider returned (fresh tokens) the error reaches the `error` event, and
@@ -99,7 +104,7 @@ export function redactUrl(url: string): string {
  */
 export function redactError(error: unknown, url: string): unknown {
   if (!(error instanceof Error || error instanceof DOMException) || !error.message.includes(url)) return error
-  const message = error.message.split(url).join(redactUrl(url))
+  const message = redactIn(error.message, url)
   if (error instanceof DOMException) return domException(message, error.name)
   const copy = new (error.constructor as ErrorConstructor)(message)
   copy.name = error.name

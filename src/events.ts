@@ -55,6 +55,8 @@ const CloseEventBase = (typeof CloseEvent === 'function' ? CloseEvent : Event) a
 // attributes: a listener cannot overwrite or delete what the next one reads
 // (WPT close-basic.html assigns `wasClean` and expects it unchanged).
 
+type CloseInit = { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }
+
 /** The close of one underlying connection (or of an attempt that never opened). */
 export class ResilientCloseEvent extends CloseEventBase {
   /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
@@ -63,16 +65,20 @@ export class ResilientCloseEvent extends CloseEventBase {
   declare readonly reason: string
   /** `true` when the closing handshake completed. */
   declare readonly wasClean: boolean
-  readonly #init: CloseEventInit
-  readonly #willReconnect: boolean
-  constructor(init: { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }) {
+  readonly #init: Required<CloseInit>
+  constructor(init: CloseInit) {
     super('close', init)
-    this.#init = init
-    this.#willReconnect = init.willReconnect ?? false
+    // A copy: the caller's object may change later, the event's fields may not.
+    this.#init = {
+      code: init.code,
+      reason: init.reason,
+      wasClean: init.wasClean,
+      willReconnect: init.willReconnect ?? false,
+    }
   }
   /** `true` when a new connection will follow; exactly one close per run has `false`. */
   get willReconnect(): boolean {
-    return this.#willReconnect
+    return this.#init.willReconnect
   }
   static {
     // In browsers `code`, `reason` and `wasClean` are the real CloseEvent's getters, fed by
@@ -121,11 +127,14 @@ export class ResilientErrorEvent extends Event {
   }
 }
 
+type ReconnectingInit = { attempt: number; delayMs: number; code: number; reason: string }
+
 /** A retry has been scheduled. */
 export class ReconnectingEvent extends Event {
-  readonly #init: { attempt: number; delayMs: number; code: number; reason: string }
-  constructor(init: { attempt: number; delayMs: number; code: number; reason: string }) {
+  readonly #init: ReconnectingInit
+  constructor(init: ReconnectingInit) {
     super('reconnecting')
+    // A copy: the caller's object may change later, the event's fields may not.
     this.#init = { attempt: init.attempt, delayMs: init.delayMs, code: init.code, reason: init.reason }
   }
   /** The retry's number since the last stable connection, from 1. */

@@ -27,7 +27,7 @@ export const LOG_EVENTS = [
   'connect.timeout',
   // Nothing arrived within heartbeat.timeoutMs after a ping: abandoned as a 1006 close.
   'heartbeat.timeout',
-  // A connection or attempt ended without close(): its code, reason and wasClean.
+  // The native socket ended: its code, reason and wasClean; `failed` when an error ended it (reported as 1006).
   'close.received',
   // The policy lookup's answer for that close, and which rule gave it.
   'policy.decided',

@@ -3,7 +3,7 @@
  * constructor and its sockets, typed structurally so that the browser's
  * `WebSocket`, Node's `ws` and undici's `WebSocket` all fit without a cast.
  */
-import { redactError, redactUrl } from './errors.js'
+import { redactError, redactIn } from './errors.js'
 
 /** Data a socket can send. */
 export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView
@@ -38,11 +38,11 @@ export type NativeSocket = Omit<WebSocketLike, 'send'> & { send(data: SendData):
 /** A constructor with the native `WebSocket`'s signature, such as `ws`'s default export or undici's `WebSocket`. */
 export type WebSocketConstructor = new (url: string | URL, protocols?: string | string[]) => WebSocketLike
 
-/** The `binaryType` values `ws` accepts beyond the browser's two. */
-export type NodeBinaryType = 'nodebuffer' | 'fragments'
-
 /** Every `binaryType` some implementation accepts; before the first socket exists, others are ignored. */
-export const KNOWN_BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments']
+export const KNOWN_BINARY_TYPES = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'] as const
+
+/** The `binaryType` values `ws` accepts beyond the browser's two. */
+export type NodeBinaryType = Exclude<(typeof KNOWN_BINARY_TYPES)[number], BinaryType>
 
 /** The fields read from a native message event. `origin` is missing in `ws`. */
 export interface NativeMessageEvent {
@@ -89,7 +89,7 @@ export function nativeFailure(event: NativeErrorEvent, urls: readonly string[]):
   for (const url of new Set(urls)) {
     if (url === '') continue
     error = redactError(error, url)
-    message = message.split(url).join(redactUrl(url))
+    message = redactIn(message, url)
   }
   return error === undefined && message === '' ? BARE_NATIVE_FAILURE : new NativeFailure(error, message)
 }

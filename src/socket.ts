@@ -97,6 +97,7 @@ const READY_STATE: Readonly<Record<State['kind'], ReadyState>> = {
 }
 
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false }
+const BFCACHE_REASON = 'Page entered the back/forward cache'
 
 type Waiting = State & { kind: 'waiting' }
 
@@ -104,7 +105,6 @@ type Waiting = State & { kind: 'waiting' }
 function waitingState(serverDictated: boolean, suspended: boolean, delayMs = 0): Waiting {
   return { kind: 'waiting', timer: undefined, serverDictated, due: false, suspended, dueAt: Date.now() + delayMs }
 }
-const BFCACHE_REASON = 'Page entered the back/forward cache'
 
 /** WebIDL's [Clamp] unsigned short conversion, which `close(code)` applies before validating. */
 function clampCode(value: unknown): number {
@@ -351,15 +351,21 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
         return
       }
       case 'closing':
-        if (s.socket) s.socket.send(data)
-        else this.#discardedBytes += byteLength(snapshot(data))
+        this.#discard(s.socket, data)
         return
       case 'closed':
-        // A closed native socket counts what it discards the engine's way (WebKit adds
-        // each frame's header), so hand it the data; without one, count the payload.
-        if (this.#lastSocket) this.#lastSocket.send(data)
-        else this.#discardedBytes += byteLength(snapshot(data))
+        this.#discard(this.#lastSocket, data)
     }
+  }
+
+  /**
+   * Data sent after the close is discarded, and counted in `bufferedAmount`. A
+   * closing or closed native socket counts it the engine's way (WebKit adds each
+   * frame's header), so it gets the data; without one, the payload is counted.
+   */
+  #discard(socket: NativeSocket | null, data: SendData): void {
+    if (socket) socket.send(data)
+    else this.#discardedBytes += byteLength(snapshot(data))
   }
 
   #enqueue(data: unknown, buffer: BufferOptions): void {

@@ -33,11 +33,17 @@ export class Connection {
     this.socket = socket
     this.#forget = forget
     this.state = { readyState: socket.readyState, retryCount: socket.retryCount, lastClose: null, error: null }
-    socket.on('open', this.#onOpen)
-    socket.on('message', this.#onMessage)
-    socket.on('close', this.#onClose)
-    socket.on('error', this.#onError)
-    socket.on('reconnecting', this.#onReconnecting)
+    this.#listen('on')
+  }
+
+  /** Adds (`on`) or removes (`off`) this connection's listeners on the socket. */
+  #listen(method: 'on' | 'off'): void {
+    const { socket } = this
+    socket[method]('open', this.#onOpen)
+    socket[method]('message', this.#onMessage)
+    socket[method]('close', this.#onClose)
+    socket[method]('error', this.#onError)
+    socket[method]('reconnecting', this.#onReconnecting)
   }
 
   readonly #onOpen = (): void => this.#update({ error: null })
@@ -91,14 +97,9 @@ export class Connection {
     if (--this.#users > 0) return
     this.#closeTimer = setTimeout(() => {
       this.#forget()
-      const { socket } = this
-      socket.off('open', this.#onOpen)
-      socket.off('message', this.#onMessage)
-      socket.off('close', this.#onClose)
-      socket.off('error', this.#onError)
-      socket.off('reconnecting', this.#onReconnecting)
+      this.#listen('off')
       this.#listeners.clear()
-      socket.close()
+      this.socket.close()
     }, 0)
   }
 }

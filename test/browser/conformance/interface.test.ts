@@ -106,21 +106,18 @@ describe('url, readyState, bufferedAmount are read-only accessors on the prototy
   })
 })
 
+/** The native interface's attributes and operations (accessors and methods, not the constants), read from the engine. */
+const NATIVE_MEMBERS = Object.entries(Object.getOwnPropertyDescriptors(WebSocket.prototype))
+  .filter(([name, d]) => name !== 'constructor' && (d.get !== undefined || typeof d.value === 'function'))
+  .map(([name]) => name)
+
 describe('websockets/interfaces (idlharness): attributes and operations are enumerable, like WebIDL members', () => {
-  it.for([
-    'url',
-    'readyState',
-    'bufferedAmount',
-    'extensions',
-    'protocol',
-    'binaryType',
-    'onopen',
-    'onerror',
-    'onclose',
-    'onmessage',
-    'close',
-    'send',
-  ])('%s', (name) => {
+  it('the engine’s WebSocket has the standard’s ten attributes and two operations (so the rows below run)', () => {
+    expect(NATIVE_MEMBERS).toHaveLength(12)
+    expect(NATIVE_MEMBERS).toEqual(expect.arrayContaining(['url', 'onmessage', 'close', 'send']))
+  })
+
+  it.for(NATIVE_MEMBERS)('%s', (name) => {
     const ours = Object.getOwnPropertyDescriptor(ResilientWebSocket.prototype, name)
     const theirs = Object.getOwnPropertyDescriptor(WebSocket.prototype, name)
     expect(theirs?.enumerable).toBe(true)
