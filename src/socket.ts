@@ -700,7 +700,11 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (heartbeat) {
       open.heartbeat = new Heartbeat(
         heartbeat,
-        (message) => socket.send(message),
+        // Not into a closing handshake (the server's close frame arrived): that ping could
+        // not be answered, and Chromium logs a console error for every such send.
+        (message) => {
+          if (socket.readyState === 1) socket.send(message)
+        },
         () => {
           this.#log?.('warn', 'heartbeat.timeout', { timeoutMs: heartbeat.timeoutMs })
           this.#abandonCurrent(new HeartbeatTimeoutError(heartbeat.timeoutMs))

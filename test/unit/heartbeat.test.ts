@@ -36,6 +36,16 @@ describe('pings', () => {
     ws.close()
   })
 
+  it('sends no ping into a closing handshake the server started (native CLOSING, our close still to come)', async () => {
+    const { ws, socket } = await openSocket()
+    const send = vi.spyOn(socket, 'send')
+    socket.readyState = FakeWebSocket.CLOSING
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(send).not.toHaveBeenCalled()
+    socket.serverClose(1000)
+    ws.close()
+  })
+
   it('sends the configured message', async () => {
     const { ws, socket } = await openSocket({ heartbeat: { ...heartbeat, message: '{"type":"ping"}' } })
     await vi.advanceTimersByTimeAsync(1000)
