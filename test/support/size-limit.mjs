@@ -20,11 +20,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  * and issue 11's engine fixes and the review fixes that followed (a native
  * error ending the attempt at once, the bfcache resume, read-only event
  * fields, WebIDL lengths and enumerable members, URL redaction by the URL
- * parser, re-entry guards) ~460: 10,143 measured, budget 10,150. Issue 10
- * asks for 6,000; that is a redesign, not a budget change.
+ * parser, re-entry guards) ~460: 10,143 measured. A read-through then added
+ * 44 (a close event copies its init; one #discard()) and the heartbeat's
+ * OPEN check 8: 10,195 measured, budget 10,200. Issue 10 asks for 6,000;
+ * that is a redesign, not a budget change.
  * The React entry adds nothing here: it is measured on its own below.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 10150)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 10200)
 
 /**
  * Minified and gzipped size of a module that re-exports `imports` (`*` for
