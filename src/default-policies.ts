@@ -4,8 +4,11 @@
  * only this small table; `CLOSE_CODES` joins the two.
  */
 
+/** The actions; the runtime list the `CloseAction` type is read from. */
+export const CLOSE_ACTIONS = ['stop', 'retry', 'error'] as const
+
 /** What happens after a close: stop quietly, reconnect with backoff, or stop and surface a `CloseCodeError`. */
-export type CloseAction = 'stop' | 'retry' | 'error'
+export type CloseAction = (typeof CLOSE_ACTIONS)[number]
 
 /** A row's default policy: an action, or `retry` with a backoff of its own. */
 export type DefaultPolicy =

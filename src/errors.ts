@@ -4,12 +4,17 @@
  * and invalid arguments throw.
  */
 
-/** The base of every error this library creates. */
+/** The base of every error this library creates; `cause` links what led to it, where something did. */
 export class ResilientWebSocketError extends Error {
   override name: string = 'ResilientWebSocketError'
 }
 
-/** The socket stopped because of a close code: an `'error'` policy decided it, or retries ran out. */
+/**
+ * The socket stopped because of a close code: an `'error'` policy decided it,
+ * or retries ran out. With exhausted retries, `cause` is the last attempt's
+ * failure when one was reported (a `ConnectTimeoutError`, what `ws` said, a
+ * URL provider's rejection).
+ */
 export class CloseCodeError extends ResilientWebSocketError {
   override name = 'CloseCodeError' as const
   /** The close code of the close that ended the socket. */
@@ -19,11 +24,12 @@ export class CloseCodeError extends ResilientWebSocketError {
   /** `true` when the error is that retries ran out, `false` when a policy said `'error'`. */
   readonly retriesExhausted: boolean
 
-  constructor(code: number, reason: string, retriesExhausted = false) {
+  constructor(code: number, reason: string, retriesExhausted = false, cause?: unknown) {
     super(
       retriesExhausted
-        ? `WebSocket gave up after retries ran out; the last close had code ${code}`
-        : `WebSocket closed with code ${code}, which is configured as an error`,
+        ? `WebSocket retries ran out; the last close had code ${code}`
+        : `WebSocket closed with code ${code}, an error by policy`,
+      cause === undefined ? undefined : { cause },
     )
     this.code = code
     this.reason = reason
@@ -46,19 +52,22 @@ export class HeartbeatTimeoutError extends ResilientWebSocketError {
   override name = 'HeartbeatTimeoutError' as const
   readonly timeoutMs: number
   constructor(timeoutMs: number) {
-    super(`WebSocket received nothing within ${timeoutMs} ms after a heartbeat ping`)
+    super(`WebSocket received nothing within ${timeoutMs} ms of a heartbeat ping`)
     this.timeoutMs = timeoutMs
   }
 }
 
-/** Thrown by `send()` when `buffer.overflow` is `'error'` and the queue is full; the queue is left unchanged. */
+/** Thrown by `send()` when `buffer.overflow` is `'error'` and the send buffer is full; the buffer is left unchanged. */
 export class BufferOverflowError extends ResilientWebSocketError {
   override name = 'BufferOverflowError' as const
   /** The limit the message would have exceeded. */
   readonly limit: 'maxMessages' | 'maxBytes'
+  /** That limit's configured value. */
+  readonly value: number
   constructor(limit: 'maxMessages' | 'maxBytes', value: number) {
-    super(`send() would exceed options.buffer.${limit} (${value}) while the socket is not open`)
+    super(`send() would exceed options.buffer.${limit} (${value}) before the socket opens`)
     this.limit = limit
+    this.value = value
   }
 }
 
@@ -100,13 +109,19 @@ export function redactIn(text: string, url: string): string {
 /**
  * The native constructor's exception names the URL it rejected; for a URL a
  * provider returned (fresh tokens) the error reaches the `error` event, and
- * from there often a log, so its message is redacted.
+ * from there often a log, so it is copied with the URL redacted from its
+ * message and stack. The copy keeps the original's `cause`, not the original
+ * itself: that would carry the token to every log that prints causes.
  */
 export function redactError(error: unknown, url: string): unknown {
   if (!(error instanceof Error || error instanceof DOMException) || !error.message.includes(url)) return error
   const message = redactIn(error.message, url)
   if (error instanceof DOMException) return domException(message, error.name)
-  const copy = new (error.constructor as ErrorConstructor)(message)
+  const copy = new (error.constructor as ErrorConstructor)(
+    message,
+    'cause' in error ? { cause: error.cause } : undefined,
+  )
   copy.name = error.name
+  if (error.stack) copy.stack = redactIn(error.stack, url)
   return copy
 }

@@ -1,48 +1,11 @@
 /**
- * The event objects the socket emits, their types, and the one dispatch loop
- * that `on()`, `addEventListener()` and the `onX` handlers all go through.
+ * The event objects the socket emits and their types. Each field is a getter
+ * over a private field, like the native events' attributes: a listener cannot
+ * overwrite or delete what the next one reads (WPT close-basic.html assigns
+ * `wasClean` and expects it unchanged).
  */
-import { EventEmitter } from 'eventemitter3'
-import type { SendData } from './options.js'
-
-/** Set on an event while (and after) this library dispatches it: the wrapper that emitted it. */
-const OWNER: unique symbol = Symbol('resilient-websocket.owner')
-/** True while the event is being dispatched. */
-const ACTIVE: unique symbol = Symbol('resilient-websocket.active')
-/** Marks events (or prototypes) that already have the accessors below. */
-const RETARGETABLE: unique symbol = Symbol('resilient-websocket.retargetable')
-
-interface Retargeted {
-  [OWNER]?: object
-  [ACTIVE]?: boolean
-}
-
-const AT_TARGET = 2
-const eventTarget = Object.getOwnPropertyDescriptor(Event.prototype, 'target')?.get
-
-// Listeners must see the wrapper as `target`/`currentTarget` and AT_TARGET as
-// `eventPhase`, as they would on a native socket. The native getters only
-// report what a real EventTarget dispatch set, so these shadow them.
-function target(this: Event & Retargeted): unknown {
-  return this[OWNER] ?? eventTarget?.call(this) ?? null
-}
-const targetAccessors: PropertyDescriptorMap = {
-  [RETARGETABLE]: { value: true },
-  target: { configurable: true, get: target },
-  srcElement: { configurable: true, get: target },
-  currentTarget: {
-    configurable: true,
-    get(this: Event & Retargeted) {
-      return this[ACTIVE] ? this[OWNER] : null
-    },
-  },
-  eventPhase: {
-    configurable: true,
-    get(this: Event & Retargeted) {
-      return this[ACTIVE] ? AT_TARGET : 0
-    },
-  },
-}
+import { ACTIVE, OWNER, retarget } from './listeners.js'
+import type { SendData } from './native-socket.js'
 
 // A real CloseEvent where the platform has one (browsers; `instanceof CloseEvent`
 // and "[object CloseEvent]" like native), a plain Event elsewhere (Node 20, SSR).
@@ -51,11 +14,27 @@ const CloseEventBase = (typeof CloseEvent === 'function' ? CloseEvent : Event) a
   init: CloseEventInit,
 ) => Event
 
-// Every event's fields are getters over private fields, like the native events'
-// attributes: a listener cannot overwrite or delete what the next one reads
-// (WPT close-basic.html assigns `wasClean` and expects it unchanged).
+/** Read-only, enumerable accessors on `Class.prototype` for `names`, each reading `read(event)[name]`. */
+function fields<T>(Class: { prototype: T }, read: (event: T) => object, names: readonly string[]): void {
+  for (const name of names) {
+    Object.defineProperty(Class.prototype, name, {
+      configurable: true,
+      enumerable: true,
+      get(this: T) {
+        return (read(this) as Record<string, unknown>)[name]
+      },
+    })
+  }
+}
 
 type CloseInit = { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }
+
+let setWillReconnect: (event: ResilientCloseEvent) => void
+
+/** Marks a close the policy decided to retry: the same event is emitted with `willReconnect: true`. */
+export function markWillReconnect(event: ResilientCloseEvent): void {
+  setWillReconnect(event)
+}
 
 /** The close of one underlying connection (or of an attempt that never opened). */
 export class ResilientCloseEvent extends CloseEventBase {
@@ -65,39 +44,26 @@ export class ResilientCloseEvent extends CloseEventBase {
   declare readonly reason: string
   /** `true` when the closing handshake completed. */
   declare readonly wasClean: boolean
+  /** `true` when a new connection will follow; exactly one close per run has `false`. */
+  declare readonly willReconnect: boolean
   readonly #init: Required<CloseInit>
   constructor(init: CloseInit) {
     super('close', init)
     // A copy: the caller's object may change later, the event's fields may not.
-    this.#init = {
-      code: init.code,
-      reason: init.reason,
-      wasClean: init.wasClean,
-      willReconnect: init.willReconnect ?? false,
-    }
-  }
-  /** `true` when a new connection will follow; exactly one close per run has `false`. */
-  get willReconnect(): boolean {
-    return this.#init.willReconnect
+    this.#init = { code: init.code, reason: init.reason, wasClean: init.wasClean, willReconnect: !!init.willReconnect }
   }
   static {
+    setWillReconnect = (event) => {
+      event.#init.willReconnect = true
+    }
     // In browsers `code`, `reason` and `wasClean` are the real CloseEvent's getters, fed by
     // the init dictionary (WPT close-basic deletes them from CloseEvent.prototype and expects
     // them gone). Where there is no CloseEvent (Node 20), these stand in for them.
-    if (typeof CloseEvent !== 'function') {
-      const field = (name: 'code' | 'reason' | 'wasClean') => ({
-        configurable: true,
-        enumerable: true,
-        get(this: ResilientCloseEvent) {
-          return this.#init[name]
-        },
-      })
-      Object.defineProperties(ResilientCloseEvent.prototype, {
-        code: field('code'),
-        reason: field('reason'),
-        wasClean: field('wasClean'),
-      })
-    }
+    fields(
+      ResilientCloseEvent,
+      (event) => event.#init,
+      typeof CloseEvent === 'function' ? ['willReconnect'] : ['willReconnect', 'code', 'reason', 'wasClean'],
+    )
   }
 }
 
@@ -107,23 +73,23 @@ export class ResilientCloseEvent extends CloseEventBase {
  * Node's `ws` and undici's `WebSocket` say what failed, and that is kept.
  */
 export class ResilientErrorEvent extends Event {
-  readonly #error: unknown
-  readonly #message: string
-  constructor(error?: unknown, message?: string) {
-    super('error')
-    this.#error = error
-    this.#message = message ?? (error instanceof Error ? error.message : error === undefined ? '' : String(error))
-  }
   /**
    * What went wrong, when known: a `CloseCodeError`, `ConnectTimeoutError`, a URL
    * provider's rejection, the wrapped implementation's error (`ECONNREFUSED` in Node), …
    */
-  get error(): unknown {
-    return this.#error
-  }
+  declare readonly error: unknown
   /** The error's message (or `message` when given); '' for a browser's native error. */
-  get message(): string {
-    return this.#message
+  declare readonly message: string
+  readonly #init: { error: unknown; message: string }
+  constructor(error?: unknown, message?: string) {
+    super('error')
+    this.#init = {
+      error,
+      message: message ?? (error instanceof Error ? error.message : error === undefined ? '' : String(error)),
+    }
+  }
+  static {
+    fields(ResilientErrorEvent, (event) => event.#init, ['error', 'message'])
   }
 }
 
@@ -131,46 +97,38 @@ type ReconnectingInit = { attempt: number; delayMs: number; code: number; reason
 
 /** A retry has been scheduled. */
 export class ReconnectingEvent extends Event {
+  /** The retry's number since the last stable connection, from 1. */
+  declare readonly attempt: number
+  /** How long until the retry. */
+  declare readonly delayMs: number
+  /** The close code that led to the retry. */
+  declare readonly code: number
+  /** The close reason that led to the retry (untrusted text). */
+  declare readonly reason: string
   readonly #init: ReconnectingInit
   constructor(init: ReconnectingInit) {
     super('reconnecting')
     // A copy: the caller's object may change later, the event's fields may not.
     this.#init = { attempt: init.attempt, delayMs: init.delayMs, code: init.code, reason: init.reason }
   }
-  /** The retry's number since the last stable connection, from 1. */
-  get attempt(): number {
-    return this.#init.attempt
-  }
-  /** How long until the retry. */
-  get delayMs(): number {
-    return this.#init.delayMs
-  }
-  /** The close code that led to the retry. */
-  get code(): number {
-    return this.#init.code
-  }
-  /** The close reason that led to the retry (untrusted text). */
-  get reason(): string {
-    return this.#init.reason
+  static {
+    fields(ReconnectingEvent, (event) => event.#init, ['attempt', 'delayMs', 'code', 'reason'])
   }
 }
 
-/** A queued message was taken out of the send queue unsent. */
+/** A queued message was taken out of the send buffer unsent. */
 export class DropEvent extends Event {
-  readonly #data: SendData
-  readonly #reason: 'overflow' | 'closed'
+  /** The message as it was queued (buffers are copies taken at `send()` time). */
+  declare readonly data: SendData
+  /** `overflow`: the buffer was full; `closed`: the socket stopped for good. */
+  declare readonly reason: 'overflow' | 'closed'
+  readonly #init: { data: SendData; reason: 'overflow' | 'closed' }
   constructor(data: SendData, reason: 'overflow' | 'closed') {
     super('drop')
-    this.#data = data
-    this.#reason = reason
+    this.#init = { data, reason }
   }
-  /** The message as it was queued (buffers are copies taken at `send()` time). */
-  get data(): SendData {
-    return this.#data
-  }
-  /** `overflow`: the queue was full; `closed`: the socket stopped for good. */
-  get reason(): 'overflow' | 'closed' {
-    return this.#reason
+  static {
+    fields(DropEvent, (event) => event.#init, ['data', 'reason'])
   }
 }
 
@@ -241,7 +199,7 @@ for (const type of [
   ResilientMessageEvent,
   ResilientOpenEvent,
 ]) {
-  Object.defineProperties(type.prototype, targetAccessors)
+  retarget(type.prototype)
 }
 
 /** Every event the socket emits and the listener each takes: the type `on()` and `addEventListener()` check. */
@@ -256,68 +214,3 @@ export interface ResilientWebSocketEvents {
 
 /** The event names. */
 export type ResilientWebSocketEventType = keyof ResilientWebSocketEvents
-
-/** Reports a listener's exception the way browsers do, without stopping the dispatch. */
-export function reportListenerError(error: unknown): void {
-  if (typeof globalThis.reportError === 'function') globalThis.reportError(error)
-  else
-    setTimeout(() => {
-      throw error
-    }, 0)
-}
-
-// eventemitter3 keeps each event's listeners as one record or an array of
-// them. Reading that store lets one loop give every listener DOM semantics:
-// an exception is reported and the rest still run, and a listener removed
-// during the dispatch is not called.
-interface ListenerRecord {
-  fn: (...args: unknown[]) => void
-  context: unknown
-  once: boolean
-}
-interface EmitterInternals {
-  _events: Record<string, ListenerRecord | ListenerRecord[] | undefined>
-}
-const prefix = typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : ''
-
-function stillRegistered(current: ListenerRecord | ListenerRecord[] | undefined, record: ListenerRecord): boolean {
-  return current === record || (Array.isArray(current) && current.includes(record))
-}
-
-function invoke(emitter: EventEmitter, type: string, record: ListenerRecord, event: Event): void {
-  if (record.once) emitter.removeListener(type, record.fn, undefined, true)
-  try {
-    record.fn.call(record.context, event)
-  } catch (error) {
-    reportListenerError(error)
-  }
-}
-
-/**
- * Dispatches `event` to the emitter's listeners in registration order, with
- * the emitter as target. Returns whether any listener was registered.
- */
-export function dispatch(emitter: EventEmitter, type: string, event: Event): boolean {
-  const internals = emitter as unknown as EmitterInternals
-  const key = prefix + type
-  const listeners = internals._events[key]
-  if (listeners === undefined) return false
-  const e = event as Event & Retargeted
-  // An event created elsewhere (passed to dispatchEvent) gets the accessors on itself.
-  if (!(RETARGETABLE in e)) Object.defineProperties(e, targetAccessors)
-  e[OWNER] = emitter
-  e[ACTIVE] = true
-  if (!Array.isArray(listeners)) invoke(emitter, type, listeners, e)
-  else {
-    const count = listeners.length
-    for (let i = 0; i < count; i++) {
-      const record = listeners[i]!
-      // Read the store afresh: removing every listener replaces the whole store object.
-      const current = internals._events[key]
-      if (i > 0 && current !== listeners && !stillRegistered(current, record)) continue
-      invoke(emitter, type, record, e)
-    }
-  }
-  e[ACTIVE] = false
-  return true
-}

@@ -4,6 +4,8 @@
  * socket all come from this list), and a console logger for the common case.
  * The socket never writes to the console by itself.
  */
+import { reportListenerError } from './listeners.js'
+import { invalid } from './validate.js'
 
 /** How much an entry matters, least first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -45,7 +47,8 @@ export const LOG_EVENTS = [
   'retry.reset',
   // The page entered the back/forward cache: the connection is closed, to reopen on `pageshow`.
   'page.suspended',
-  // A queued message was dropped: the queue overflowed, or the socket stopped with messages queued.
+  // A buffered message was dropped: the send buffer overflowed, or the socket stopped with messages in it.
+  // (The 'queue.' names predate the single name 'send buffer'; they are public and stay.)
   'queue.dropped',
   // send() threw a BufferOverflowError (`overflow: 'error'`).
   'queue.overflow',
@@ -81,12 +84,45 @@ export type Logger = (entry: LogEntry) => void
 export function consoleLogger(level: LogLevel = 'info'): Logger {
   const least = LOG_LEVELS.indexOf(level)
   if (least < 0) {
-    throw new TypeError(`consoleLogger: level must be one of ${LOG_LEVELS.map((l) => `'${l}'`).join(', ')}`)
+    invalid('consoleLogger: level', `one of ${LOG_LEVELS.join(', ')}`, level)
   }
   return (entry) => {
     if (LOG_LEVELS.indexOf(entry.level) < least) return
     const args: unknown[] = [`[resilient-websocket] ${entry.message}`]
     if (entry.data !== undefined) args.push(entry.data)
     console[entry.level](...args)
+  }
+}
+
+/** Writes one entry; present only when the `logger` option is set, so `this.#log?.(…)` builds nothing otherwise. */
+export type Log = (level: LogLevel, event: LogEvent, data?: Record<string, unknown>) => void
+
+/**
+ * The logger, wrapped: the message is the event and its data on one line
+ * (`retry.scheduled attempt=2 delayMs=1200 …`), written here rather than at
+ * every call so the socket ships no sentences; a logger that throws is
+ * reported like a throwing listener and the socket carries on.
+ */
+export function wrapLogger(logger: Logger | undefined): Log | undefined {
+  return (
+    logger &&
+    ((level, event, data) => {
+      try {
+        let message: string = event
+        for (const key in data) if (data[key] !== undefined) message += ` ${key}=${safeString(data[key])}`
+        logger(data === undefined ? { level, event, message } : { level, event, message, data })
+      } catch (error) {
+        reportListenerError(error)
+      }
+    })
+  )
+}
+
+/** `String(value)` that cannot throw (a Symbol, an object without `toString`). */
+function safeString(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
   }
 }

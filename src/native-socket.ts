@@ -5,6 +5,13 @@
  */
 import { redactError, redactIn } from './errors.js'
 
+type Awaitable<T> = T | Promise<T>
+
+/** A URL, or a function called before every attempt (for fresh tokens). */
+export type UrlProvider = string | URL | (() => Awaitable<string | URL>)
+/** Subprotocols like native, or a function called before every attempt. */
+export type ProtocolsProvider = string | string[] | (() => Awaitable<string | string[]>)
+
 /** Data a socket can send. */
 export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView
 
@@ -92,4 +99,38 @@ export function nativeFailure(event: NativeErrorEvent, urls: readonly string[]):
     message = redactIn(message, url)
   }
   return error === undefined && message === '' ? BARE_NATIVE_FAILURE : new NativeFailure(error, message)
+}
+
+function ignore(): void {}
+
+/** Stops listening to a native socket and closes it if it is still going. */
+export function abandon(socket: NativeSocket | null, code?: number, reason?: string): void {
+  if (!socket) return
+  socket.onopen = socket.onmessage = socket.onclose = null
+  // Not null: Node's `ws` emits 'error' when a CONNECTING socket is closed, and an
+  // EventEmitter 'error' with no listener crashes the process.
+  socket.onerror = ignore
+  if (socket.readyState < 2) {
+    try {
+      if (code === undefined) socket.close()
+      else socket.close(code, reason)
+    } catch {
+      // A socket that refuses to close is unreachable now anyway.
+    }
+  }
+}
+
+/** Sets `binaryType` on a native socket and returns what it reports: an implementation ignores values it does not know. */
+export function applyBinaryType(socket: NativeSocket, value: string): string {
+  socket.binaryType = value
+  return socket.binaryType
+}
+
+/** The origin of a socket URL, as a browser puts it on message events (`ws` sets none). */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return ''
+  }
 }

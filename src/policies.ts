@@ -2,10 +2,16 @@
  * Per-close-code policies: the user's table compiled once at construction,
  * and the lookup that turns a close into a decision.
  */
-import type { BackoffOptions } from './backoff.js'
-import { type CloseAction, DEFAULT_CLOSE_ACTION, type DefaultPolicy, defaultPolicyFor } from './default-policies.js'
+import { type BackoffOptions, checkBackoff } from './backoff.js'
+import {
+  CLOSE_ACTIONS,
+  type CloseAction,
+  DEFAULT_CLOSE_ACTION,
+  type DefaultPolicy,
+  defaultPolicyFor,
+} from './default-policies.js'
 import type { ResilientCloseEvent } from './events.js'
-import { checkNumber, checkObject, checkPartialBackoff } from './options.js'
+import { checkChoice, checkNumber, checkObject, invalid } from './validate.js'
 
 /** Reconnect, optionally with its own backoff, retry limit, or a fixed delay. */
 export interface RetryPolicy {
@@ -64,25 +70,12 @@ export interface CompiledPolicies {
  */
 export type DecisionRule = 'user-code' | 'user-range' | 'built-in' | 'user-default' | 'built-in-default'
 
-/** What the socket does after a close. */
-export type Decision =
-  | { action: 'stop' }
-  | { action: 'error' }
-  | {
-      action: 'retry'
-      /** Fields to lay over the socket's backoff. */
-      backoff: Partial<BackoffOptions>
-      maxRetries: number | undefined
-      delayMs: number | undefined
-    }
+/** What the socket does after a close: a table value in its object form. */
+export type Decision = Exclude<PolicyDecision, CloseAction>
 
-const ACTIONS: readonly CloseAction[] = ['stop', 'retry', 'error']
-const RANGE = /^(\d+)-(\d+)$/
-
-function checkCode(code: number, name: string): number {
-  if (!Number.isInteger(code) || code < 0 || code > 4999) {
-    throw new RangeError(`${name}: close codes are integers from 0 to 4999`)
-  }
+function checkCode(text: string, name: string): number {
+  const code = Number(text)
+  if (code > 4999) invalid(name, 'a close code from 0 to 4999', code, RangeError)
   return code
 }
 
@@ -92,82 +85,56 @@ function checkCode(code: number, name: string): number {
  * server): it is clamped later; in the static table it is a mistake.
  */
 function checkDecision(value: unknown, name: string, dynamic = false): PolicyDecision {
-  if (typeof value === 'string') {
-    if (!ACTIONS.includes(value as CloseAction)) {
-      throw new TypeError(
-        `${name} must be 'stop', 'retry', 'error', an object or a function, got ${JSON.stringify(value)}`,
-      )
-    }
-    return value as CloseAction
-  }
+  if (typeof value === 'string') return checkChoice(value, name, CLOSE_ACTIONS)
   const o = checkObject(value, name, ['action', 'backoff', 'maxRetries', 'delayMs'])
-  if (!ACTIONS.includes(o.action as CloseAction)) {
-    throw new TypeError(`${name}.action must be 'stop', 'retry' or 'error', got ${JSON.stringify(o.action)}`)
+  const action = checkChoice(o.action, `${name}.action`, CLOSE_ACTIONS)
+  if (action !== 'retry') {
+    for (const key in o) if (key !== 'action') invalid(`${name}.${key}`, "absent unless action is 'retry'", o[key])
+    return { action }
   }
-  if (o.action !== 'retry') {
-    const extra = Object.keys(o).find((k) => k !== 'action')
-    if (extra) throw new TypeError(`${name}.${extra} only applies to { action: 'retry' }`)
-    return { action: o.action as 'stop' | 'error' }
-  }
-  const policy: RetryPolicy = { action: 'retry' }
-  if (o.backoff !== undefined) policy.backoff = checkPartialBackoff(o.backoff, `${name}.backoff`)
-  if (o.maxRetries !== undefined) {
-    policy.maxRetries = checkNumber(o.maxRetries, `${name}.maxRetries`, { integer: true, infinite: true })
-  }
+  const policy: RetryPolicy = { action }
+  if (o.backoff !== undefined) policy.backoff = checkBackoff(o.backoff, `${name}.backoff`)
+  if (o.maxRetries !== undefined) policy.maxRetries = checkNumber(o.maxRetries, `${name}.maxRetries`, 0, true, true)
   if (o.delayMs !== undefined) {
-    if (dynamic && typeof o.delayMs === 'number') policy.delayMs = o.delayMs
-    else policy.delayMs = checkNumber(o.delayMs, `${name}.delayMs`, { infinite: true })
+    policy.delayMs =
+      dynamic && typeof o.delayMs === 'number' ? o.delayMs : checkNumber(o.delayMs, `${name}.delayMs`, 0, true)
   }
   return policy
 }
 
-function checkPolicy(value: unknown, name: string): Policy {
-  return typeof value === 'function' ? (value as PolicyFunction) : checkDecision(value, name)
-}
-
 /** Validates the user's table; throws a TypeError/RangeError naming the offending key. */
 export function compilePolicies(policies: Policies): CompiledPolicies {
-  const table = checkObject(policies, 'options.policies', Object.keys(policies as object))
+  const table = checkObject(policies, 'options.policies')
   const exact = new Map<number, Policy>()
   const ranges: RangeEntry[] = []
   let fallback: Policy | undefined
-  for (const [key, value] of Object.entries(table)) {
+  for (const key of Object.keys(table)) {
     const name = `options.policies[${JSON.stringify(key)}]`
-    if (key === 'default') {
-      fallback = checkPolicy(value, name)
-      continue
+    const value = table[key]
+    const policy = typeof value === 'function' ? (value as PolicyFunction) : checkDecision(value, name)
+    const range = /^(\d+)(?:-(\d+))?$/.exec(key)
+    if (key === 'default') fallback = policy
+    else if (!range) invalid(name, "keyed by a close code, a range like '4000-4099' or 'default'", key)
+    else if (range[2] === undefined) exact.set(checkCode(key, name), policy)
+    else {
+      const from = checkCode(range[1]!, name)
+      const to = checkCode(range[2], name)
+      if (from > to) invalid(name, 'a range that starts before it ends', key, RangeError)
+      for (const other of ranges) {
+        if (other.to - other.from === to - from && other.from <= to && from <= other.to) {
+          invalid(name, `narrower or wider than the range '${other.from}-${other.to}' it overlaps`, key, RangeError)
+        }
+      }
+      ranges.push({ from, to, policy })
     }
-    if (/^\d+$/.test(key)) {
-      exact.set(checkCode(Number(key), name), checkPolicy(value, name))
-      continue
-    }
-    const match = RANGE.exec(key)
-    if (!match) throw new TypeError(`${name}: a key must be a close code, a range like '4000-4099', or 'default'`)
-    const from = checkCode(Number(match[1]), name)
-    const to = checkCode(Number(match[2]), name)
-    if (from > to) throw new RangeError(`${name}: the range starts after it ends`)
-    ranges.push({ from, to, policy: checkPolicy(value, name) })
   }
   ranges.sort((a, b) => a.to - a.from - (b.to - b.from))
-  for (let i = 0; i < ranges.length; i++) {
-    for (let j = i + 1; j < ranges.length; j++) {
-      const a = ranges[i]!
-      const b = ranges[j]!
-      if (a.to - a.from === b.to - b.from && a.from <= b.to && b.from <= a.to) {
-        throw new RangeError(
-          `options.policies: ranges '${a.from}-${a.to}' and '${b.from}-${b.to}' overlap with the same width, so neither is narrower`,
-        )
-      }
-    }
-  }
   return { exact, ranges, fallback }
 }
 
+/** The object form of a table value. */
 function toDecision(policy: PolicyDecision | DefaultPolicy): Decision {
-  const p = typeof policy === 'string' ? { action: policy } : policy
-  if (p.action !== 'retry') return { action: p.action }
-  const retry = p as RetryPolicy
-  return { action: 'retry', backoff: { ...retry.backoff }, maxRetries: retry.maxRetries, delayMs: retry.delayMs }
+  return (typeof policy === 'string' ? { action: policy } : policy) as Decision
 }
 
 /**
@@ -180,16 +147,14 @@ function apply(
   context: PolicyContext,
   report: (error: unknown) => void,
 ): Decision | undefined {
-  if (policy === undefined) return undefined
-  if (typeof policy !== 'function') return toDecision(policy)
-  let result: unknown
+  if (typeof policy !== 'function') return policy && toDecision(policy)
   try {
-    result = policy(event, context)
-    if (result === undefined) return undefined
-    return toDecision(checkDecision(result, `the result of the policy function for close code ${event.code}`, true))
+    const result = policy(event, context)
+    if (result !== undefined) {
+      return toDecision(checkDecision(result, `the policy function's result for close code ${event.code}`, true))
+    }
   } catch (error) {
     report(error)
-    return undefined
   }
 }
 
@@ -203,18 +168,17 @@ export function decide(
   event: ResilientCloseEvent,
   context: PolicyContext,
   report: (error: unknown) => void,
-): Decision & { rule: DecisionRule } {
+): [Decision, DecisionRule] {
   const code = event.code
-  const exact = apply(policies.exact.get(code), event, context, report)
-  if (exact) return { ...exact, rule: 'user-code' }
+  let decision = apply(policies.exact.get(code), event, context, report)
+  if (decision) return [decision, 'user-code']
   for (const range of policies.ranges) {
-    if (code < range.from || code > range.to) continue
-    const decision = apply(range.policy, event, context, report)
-    if (decision) return { ...decision, rule: 'user-range' }
+    if (code >= range.from && code <= range.to && (decision = apply(range.policy, event, context, report))) {
+      return [decision, 'user-range']
+    }
   }
   const builtIn = defaultPolicyFor(code)
-  if (builtIn) return { ...toDecision(builtIn), rule: 'built-in' }
-  const fallback = apply(policies.fallback, event, context, report)
-  if (fallback) return { ...fallback, rule: 'user-default' }
-  return { ...toDecision(DEFAULT_CLOSE_ACTION), rule: 'built-in-default' }
+  if (builtIn) return [toDecision(builtIn), 'built-in']
+  decision = apply(policies.fallback, event, context, report)
+  return decision ? [decision, 'user-default'] : [toDecision(DEFAULT_CLOSE_ACTION), 'built-in-default']
 }

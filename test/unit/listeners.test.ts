@@ -1,3 +1,4 @@
+import { EventEmitter } from 'eventemitter3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ResilientWebSocket } from '../../src/index.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
@@ -285,5 +286,46 @@ describe('addEventListener options', () => {
     receive('one')
     receive('two')
     expect(listener).toHaveBeenCalledTimes(1)
+  })
+})
+
+// src/listeners.ts reads eventemitter3's private store to give every listener DOM
+// semantics; package.json pins the exact version, and these pin the shape it reads.
+describe('the eventemitter3 store the dispatch loop reads (pinned version)', () => {
+  type Store = Record<string, unknown>
+  const storeOf = (emitter: EventEmitter) => (emitter as unknown as { _events: Store })._events
+  const key = (type: string) => (typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : '') + type
+
+  it('is the version package.json pins', async () => {
+    const pinned = (await import('../../package.json', { with: { type: 'json' } })).default.dependencies.eventemitter3
+    const installed = (await import('eventemitter3/package.json', { with: { type: 'json' } })).default.version
+    expect(installed).toBe(pinned)
+  })
+
+  it('keeps one listener as a record { fn, context, once }, several as an array of them in order', () => {
+    const emitter = new EventEmitter()
+    const first = () => {}
+    const second = () => {}
+    emitter.on('message', first)
+    expect(storeOf(emitter)[key('message')]).toEqual({ fn: first, context: emitter, once: false })
+    emitter.once('message', second)
+    expect(storeOf(emitter)[key('message')]).toEqual([
+      { fn: first, context: emitter, once: false },
+      { fn: second, context: emitter, once: true },
+    ])
+  })
+
+  it('replaces the store object when the last listeners go, and drops the key when one type empties', () => {
+    const emitter = new EventEmitter()
+    const fn = () => {}
+    emitter.on('a', fn)
+    emitter.on('b', fn)
+    const before = storeOf(emitter)
+    emitter.off('a', fn)
+    expect(storeOf(emitter)).toBe(before)
+    expect(storeOf(emitter)[key('a')]).toBeUndefined()
+    emitter.removeAllListeners()
+    expect(storeOf(emitter)).not.toBe(before)
+    expect(storeOf(emitter)[key('b')]).toBeUndefined()
   })
 })

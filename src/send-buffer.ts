@@ -1,9 +1,10 @@
 /**
- * The send queue: messages given to `send()` before a socket is open, held in
- * order and flushed in one pass when one opens.
+ * The send buffer (`options.buffer`): messages given to `send()` before a
+ * socket is open, held in order and flushed in one pass when one opens.
  */
 import { BufferOverflowError } from './errors.js'
-import type { BufferOptions, SendData } from './options.js'
+import type { SendData } from './native-socket.js'
+import type { BufferOptions } from './options.js'
 
 /** The UTF-8 length of a string (lone surrogates count as U+FFFD, as the browser sends them). */
 export function utf8Length(text: string): number {
@@ -48,7 +49,7 @@ export function snapshot(data: unknown): SendData {
 }
 
 /** A FIFO with O(1) push and shift that tracks its byte size. */
-export class SendQueue {
+export class SendBuffer {
   #items: SendData[] = []
   #sizes: number[] = []
   #head = 0
@@ -62,7 +63,7 @@ export class SendQueue {
   /**
    * Queues a message within the limits, calling `drop` for every message the
    * overflow strategy discards; with `overflow: 'error'` throws instead and
-   * leaves the queue as it was.
+   * leaves the buffer as it was.
    */
   offer(data: SendData, limits: BufferOptions, drop: (data: SendData) => void): void {
     const size = byteLength(data)
@@ -75,7 +76,7 @@ export class SendQueue {
       const limit = this.length + 1 > limits.maxMessages ? 'maxMessages' : 'maxBytes'
       throw new BufferOverflowError(limit, limits[limit])
     }
-    // A message larger than the whole queue can never fit: it is the one dropped.
+    // A message larger than the whole buffer can never fit: it is the one dropped.
     if (limits.overflow === 'drop-newest' || size > limits.maxBytes || limits.maxMessages < 1) {
       drop(data)
       return
