@@ -38,7 +38,7 @@ interface Run {
   options: ResilientWebSocketOptions
   onSocket: (ws: ResilientWebSocket) => void
   /** Messages sent while CONNECTING and not yet flushed or dropped. */
-  queued: number
+  buffered: number
   openedAt: number | null
   nextRetry: { at: number; attempt: number } | null
   /** Set by a CloseCodeError, which comes right before the run's final close. */
@@ -100,7 +100,7 @@ function connect(options: ResilientWebSocketOptions): string | null {
       current.ws = ws
       listen(current, ws)
     },
-    queued: 0,
+    buffered: 0,
     openedAt: null,
     nextRetry: null,
     failure: null,
@@ -120,7 +120,7 @@ function listen(current: Run, ws: ResilientWebSocket): void {
   ws.on('open', () => {
     timeline.opened(id)
     current.openedAt = performance.now()
-    current.queued = 0
+    current.buffered = 0
     current.failure = null
     log.add('open', 'connected', isCurrent() ? '' : ' (old socket)')
     if (isCurrent()) void control({ action: 'state' }, { quiet: true })
@@ -174,7 +174,7 @@ function listen(current: Run, ws: ResilientWebSocket): void {
   })
 
   ws.on('drop', (event) => {
-    current.queued = Math.max(0, current.queued - 1)
+    current.buffered = Math.max(0, current.buffered - 1)
     const text = typeof event.data === 'string' ? event.data : '<binary>'
     log.add('drop', 'unsent message ', { quote: text }, ` dropped (${event.reason})`)
     render()
@@ -192,7 +192,7 @@ function render(): void {
     url: chaosSocketUrl(clientId),
     options: run.options,
     onSocket: run.onSocket,
-    queued: run.queued,
+    buffered: run.buffered,
     openedAt: run.openedAt,
     nextRetry: run.nextRetry,
     network: { online: networkOnline, simulated: networkSimulated },
@@ -310,10 +310,10 @@ byId('send-form', HTMLFormElement).addEventListener('submit', (event) => {
     log.add('send', { quote: text }, ` — threw ${error instanceof Error ? error.name : String(error)}`)
     return
   }
-  if (before === WebSocket.CONNECTING) run.queued++
+  if (before === WebSocket.CONNECTING) run.buffered++
   const note =
     before === WebSocket.CONNECTING
-      ? ` — queued (${run.queued} waiting)`
+      ? ` — buffered (${run.buffered} waiting)`
       : before === WebSocket.OPEN
         ? ''
         : ' — discarded: the socket is closed, like a native one'

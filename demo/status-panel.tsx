@@ -24,8 +24,8 @@ export interface StatusPanelProps {
   options: ResilientWebSocketOptions
   /** Called with the socket once the hook made it, so the page can listen, send, close. */
   onSocket(socket: ResilientWebSocket): void
-  /** Messages the page queued while CONNECTING and not yet flushed or dropped. */
-  queued: number
+  /** Messages the page buffered while CONNECTING and not yet flushed or dropped. */
+  buffered: number
   openedAt: number | null
   nextRetry: { at: number; attempt: number } | null
   network: { online: boolean; simulated: boolean }
@@ -36,7 +36,7 @@ function codeName(code: number): string {
   return describeCloseCode(code).name
 }
 
-function StatusPanel({ url, options, onSocket, queued, openedAt, nextRetry, network, now }: StatusPanelProps) {
+function StatusPanel({ url, options, onSocket, buffered, openedAt, nextRetry, network, now }: StatusPanelProps) {
   const { readyState, retryCount, error, lastClose, lastMessage, socket } = useResilientWebSocket(
     url,
     undefined,
@@ -97,8 +97,8 @@ function StatusPanel({ url, options, onSocket, queued, openedAt, nextRetry, netw
           <dd id="attempt">{retryCount === 0 ? 'first' : `retry ${retryCount}`}</dd>
         </div>
         <div>
-          <dt>Send queue</dt>
-          <dd id="queue">{`${queued} msg · ${socket?.bufferedAmount ?? 0} B`}</dd>
+          <dt>Send buffer</dt>
+          <dd id="buffer">{`${buffered} msg · ${socket?.bufferedAmount ?? 0} B`}</dd>
         </div>
         <div>
           <dt>Network</dt>

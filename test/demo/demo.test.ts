@@ -242,9 +242,9 @@ describe('npm run demo', () => {
     } finally {
       await context.setOffline(false)
     }
-    const online = Date.now()
+    // The delay had run out ("waiting for the network") and no timer is left: only the
+    // `online` shortcut can start the attempt, so reaching OPEN is the proof, not a stopwatch.
     await waitForState(page, 'OPEN', 5000)
-    expect(Date.now() - online).toBeLessThan(3000)
     const entries = await mark.since()
     const wentOnline = find(entries, 'you', /went online/)
     expect(find(entries, 'you', /went offline/)).toBeGreaterThanOrEqual(0)
@@ -253,7 +253,7 @@ describe('npm run demo', () => {
     expect(await text(page, '#network')).toBe('online')
   })
 
-  it('the page’s offline toggle holds the retry; messages sent meanwhile are queued, then delivered in order', async () => {
+  it('the page’s offline toggle holds the retry; messages sent meanwhile are buffered, then delivered in order', async () => {
     const mark = await logMark(page)
     await page.click('#offline-toggle')
     expect(await text(page, '#network')).toBe('offline (simulated)')
@@ -266,8 +266,8 @@ describe('npm run demo', () => {
       await page.fill('#message', message)
       await page.click('#send-form button[type=submit]')
     }
-    // bufferedAmount counts the queued bytes: 'queued one' + 'queued two'.
-    expect(await text(page, '#queue')).toBe('2 msg · 20 B')
+    // bufferedAmount counts the buffered bytes: 'queued one' + 'queued two'.
+    expect(await text(page, '#buffer')).toBe('2 msg · 20 B')
     expect(await text(page, '#state')).toBe('CONNECTING')
 
     await page.click('#offline-toggle')
@@ -276,24 +276,24 @@ describe('npm run demo', () => {
       () => mark.since(),
       (e) => find(e, 'message', /queued two/) >= 0,
     )
-    const sent = find(entries, 'send', /^→ queued two — queued \(2 waiting\)$/)
+    const sent = find(entries, 'send', /^→ queued two — buffered \(2 waiting\)$/)
     expect(sent).toBeGreaterThan(0)
     const first = find(entries, 'message', /^← queued one$/)
     const second = find(entries, 'message', /^← queued two$/)
     expect(first).toBeGreaterThan(sent)
     expect(second).toBeGreaterThan(first)
-    expect(await text(page, '#queue')).toMatch(/^0 msg/)
+    expect(await text(page, '#buffer')).toMatch(/^0 msg/)
     expect(await text(page, '#network')).toBe('online')
   })
 
-  it('close() while a retry waits: the queued message is dropped, visibly, and nothing reconnects', async () => {
+  it('close() while a retry waits: the buffered message is dropped, visibly, and nothing reconnects', async () => {
     const mark = await logMark(page)
     await page.click('#offline-toggle')
     await page.click('#drop')
     await waitForState(page, 'CONNECTING')
     await page.fill('#message', 'never sent')
     await page.click('#send-form button[type=submit]')
-    expect(await text(page, '#queue')).toBe('1 msg · 10 B')
+    expect(await text(page, '#buffer')).toBe('1 msg · 10 B')
     await page.click('#close')
     await waitForState(page, 'CLOSED')
     await page.click('#offline-toggle')
@@ -304,7 +304,7 @@ describe('npm run demo', () => {
     expect(drop).toBeGreaterThan(0)
     expect(find(entries, 'close', /^1006 .*stopped for good$/, drop)).toBeGreaterThan(drop)
     expect(find(entries, 'open')).toBe(-1)
-    expect(await text(page, '#queue')).toBe('0 msg · 0 B')
+    expect(await text(page, '#buffer')).toBe('0 msg · 0 B')
 
     await page.click('#reconnect')
     await waitForState(page, 'OPEN')

@@ -44,22 +44,36 @@ export async function measure(imports, from = 'resilient-websocket', external = 
     minify: true,
     format: 'esm',
     write: false,
+    metafile: true,
     logLevel: 'silent',
   })
   const code = result.outputFiles[0].text
-  return { code, minified: code.length, gzip: gzipSync(code, { level: 9 }).length }
+  const inputs = Object.values(result.metafile.outputs)[0].inputs
+  const modules = Object.entries(inputs)
+    .map(([file, { bytesInOutput }]) => [file.replace(/^.*node_modules\//, '').replace(/^dist\//, ''), bytesInOutput])
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1])
+  return { code, modules, minified: code.length, gzip: gzipSync(code, { level: 9 }).length }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const full = await measure('ResilientWebSocket')
   const shaken = await measure('describeCloseCode')
+  const backoffOnly = await measure('createBackoff')
   // React is the app's; what the hook adds is the bundle minus the class it wraps.
   const react = await measure('useResilientWebSocket', 'resilient-websocket/react', ['react'])
   const kb = (n) => `${(n / 1000).toFixed(2)} kB`
   console.log(
     `ResilientWebSocket: ${kb(full.minified)} minified, ${kb(full.gzip)} gzip (budget ${kb(BUDGET_GZIP_BYTES)})`,
   )
+  // Per module: its minified bytes in the bundle, and that share of the gzip size
+  // (gzip works across module boundaries, so a module's own share is an estimate).
+  for (const [file, bytes] of full.modules) {
+    const share = Math.round((bytes / full.minified) * full.gzip)
+    console.log(`  ${file.padEnd(28)} ${String(bytes).padStart(6)} B minified  ~${String(share).padStart(5)} B gzip`)
+  }
   console.log(`describeCloseCode alone: ${kb(shaken.minified)} minified, ${kb(shaken.gzip)} gzip`)
+  console.log(`createBackoff alone: ${kb(backoffOnly.minified)} minified, ${kb(backoffOnly.gzip)} gzip`)
   console.log(
     `resilient-websocket/react (useResilientWebSocket, React external): ${kb(react.minified)} minified, ${kb(react.gzip)} gzip, ${kb(react.gzip - full.gzip)} gzip over ResilientWebSocket`,
   )
@@ -93,6 +107,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   if (/addEventListener|_events|prefixed/.test(shaken.code)) {
     console.error('tree-shaking broken: describeCloseCode alone pulls in the socket or eventemitter3')
+    failed = true
+  }
+  if (backoffOnly.modules.some(([file]) => file !== 'backoff.js' && file !== 'validate.js')) {
+    console.error(`tree-shaking broken: createBackoff alone pulls in ${backoffOnly.modules.map(([f]) => f).join(', ')}`)
     failed = true
   }
   process.exit(failed ? 1 : 0)

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { redactUrl } from '../../src/errors.js'
+import { redactError, redactUrl } from '../../src/errors.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 import { createSocket, recordEvents, tick } from '../support/harness.js'
 
@@ -68,5 +68,21 @@ describe('secrets in URLs', () => {
     const [errorEvent] = log.of('error')
     expect(errorEvent.error).toBeUndefined()
     expect(errorEvent.message).toBe('')
+  })
+})
+
+describe('a redacted error', () => {
+  it('keeps the stack (redacted) and the original cause, never the original error that names the token', () => {
+    const url = 'wss://user:pw@example.test/live?token=secret#frag'
+    const cause = new Error('DNS said no')
+    const original = new SyntaxError(`Failed to construct 'WebSocket': The URL '${url}' is invalid.`, { cause })
+    const copy = redactError(original, url) as Error
+    expect(copy).not.toBe(original)
+    expect(copy).toBeInstanceOf(SyntaxError)
+    expect(copy.message).not.toMatch(/secret|pw|frag/)
+    expect(copy.stack).toBeDefined()
+    expect(copy.stack).not.toMatch(/secret|pw|frag/)
+    expect(copy.stack).toContain('example.test/live?…')
+    expect(copy.cause).toBe(cause)
   })
 })
