@@ -88,9 +88,9 @@ export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = {
 export function checkBackoff(value: unknown, name: string): Partial<BackoffOptions> {
   const o = checkObject(value, name, ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'])
   const out: Partial<BackoffOptions> = {}
-  if (o.initialDelayMs !== undefined) out.initialDelayMs = checkNumber(o.initialDelayMs, `${name}.initialDelayMs`)
-  if (o.maxDelayMs !== undefined) out.maxDelayMs = checkNumber(o.maxDelayMs, `${name}.maxDelayMs`)
-  if (o.factor !== undefined) out.factor = checkNumber(o.factor, `${name}.factor`, 1)
+  for (const key of ['initialDelayMs', 'maxDelayMs', 'factor'] as const) {
+    if (o[key] !== undefined) out[key] = checkNumber(o[key], `${name}.${key}`, key === 'factor' ? 1 : 0)
+  }
   if (o.jitter !== undefined) out.jitter = checkChoice(o.jitter, `${name}.jitter`, JITTERS)
   return out
 }

@@ -6,22 +6,11 @@ import { BufferOverflowError } from './errors.js'
 import type { SendData } from './native-socket.js'
 import type { BufferOptions } from './options.js'
 
+const encoder = /* @__PURE__ */ new TextEncoder()
+
 /** The UTF-8 length of a string (lone surrogates count as U+FFFD, as the browser sends them). */
 export function utf8Length(text: string): number {
-  let bytes = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 0x80) bytes += 1
-    else if (c < 0x800) bytes += 2
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4
-        i++
-      } else bytes += 3
-    } else bytes += 3
-  }
-  return bytes
+  return encoder.encode(text).length
 }
 
 /** How many bytes a message adds to `bufferedAmount`. */
