@@ -9,7 +9,8 @@ import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ResilientWebSocket, type ResilientWebSocketOptions } from '../../src/index.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
-import { ObservedWebSocketConstructor, utf8Bytes, WindowStub } from './environment.js'
+import { type PageStub, stubPage } from '../support/window-stub.js'
+import { ObservedWebSocketConstructor, utf8Bytes } from './environment.js'
 import type { Model } from './model.js'
 import { buildOptions, type Escapes, runScenario, trapEscapes } from './runner.js'
 import { optionsSpec, scenarioWithListeners } from './scenario.js'
@@ -22,7 +23,7 @@ const URL_OK = 'ws://example.test/socket'
 /** A fixed jitter draw: a retry wait never ends inside a 0 ms tick by chance. */
 const HALF = () => 0.5
 
-let win: WindowStub
+let page: PageStub
 let reported: unknown[]
 let trap: { escapes: Escapes; release: () => void }
 
@@ -30,11 +31,9 @@ let trap: { escapes: Escapes; release: () => void }
 function fresh(): void {
   FakeWebSocket.reset()
   vi.clearAllTimers()
-  win = new WindowStub()
+  vi.unstubAllGlobals()
+  page = stubPage()
   reported = []
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win))
-  vi.stubGlobal('navigator', { onLine: true })
   vi.stubGlobal('reportError', (error: unknown) => reported.push(error))
 }
 
@@ -187,7 +186,7 @@ describe('invalid options', () => {
         expect((error as Error).message, label).toContain(bad.names)
         expect(FakeWebSocket.instances).toHaveLength(0)
         expect(vi.getTimerCount()).toBe(0)
-        expect(win.total()).toBe(0)
+        expect(page.counts()).toEqual({})
         expect(reported).toEqual([])
       }),
       { numRuns: RUNS * 3 },
@@ -280,7 +279,7 @@ describe('invalid URLs and protocols', () => {
           expect(error, `${url} was accepted`).toBeInstanceOf(DOMException)
           expect((error as DOMException).name).toBe('SyntaxError')
           expect(vi.getTimerCount()).toBe(0)
-          expect(win.total()).toBe(0)
+          expect(page.counts()).toEqual({})
         }
       }),
       { numRuns: RUNS },

@@ -1,7 +1,6 @@
 /**
  * Test doubles the property tests add around the shared fake WebSocket: a
- * subclass that reports every construction, and a window stand-in that knows
- * which listeners are registered on it.
+ * subclass that reports every construction.
  */
 
 import type { WebSocketConstructor } from '../../src/index.js'
@@ -47,53 +46,6 @@ export class ObservedWebSocket extends FakeWebSocket {
 }
 
 export const ObservedWebSocketConstructor: WebSocketConstructor = ObservedWebSocket
-
-/** An EventTarget that counts registered listeners per type, deduplicating like EventTarget does. */
-export class WindowStub extends EventTarget {
-  private readonly registered = new Map<string, Set<unknown>>()
-
-  private keyOf(options?: boolean | EventListenerOptions): string {
-    const capture = typeof options === 'boolean' ? options : Boolean(options?.capture)
-    return capture ? 'capture' : 'bubble'
-  }
-
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    if (listener) {
-      const key = `${type}:${this.keyOf(options)}`
-      if (!this.registered.has(key)) this.registered.set(key, new Set())
-      this.registered.get(key)!.add(listener)
-    }
-    super.addEventListener(type, listener, options)
-  }
-
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    if (listener) this.registered.get(`${type}:${this.keyOf(options)}`)?.delete(listener)
-    super.removeEventListener(type, listener, options)
-  }
-
-  /** Registered listeners per event type. */
-  counts(): Record<string, number> {
-    const counts: Record<string, number> = {}
-    for (const [key, listeners] of this.registered) {
-      if (listeners.size === 0) continue
-      const type = key.slice(0, key.indexOf(':'))
-      counts[type] = (counts[type] ?? 0) + listeners.size
-    }
-    return counts
-  }
-
-  total(): number {
-    return Object.values(this.counts()).reduce((sum, count) => sum + count, 0)
-  }
-}
 
 /** Node 20 has `TextEncoder`; UTF-8 length of a string. */
 export function utf8Bytes(text: string): number {

@@ -1,6 +1,6 @@
 /**
  * Runs one scenario against the real `ResilientWebSocket` around the
- * scriptable fake, with fake timers and a stubbed window/navigator, feeding
+ * scriptable fake, with fake timers and a stubbed page (window, document, navigator), feeding
  * what happens to the reference model and checking it after every step.
  */
 import { vi } from 'vitest'
@@ -12,7 +12,8 @@ import {
   type ResilientWebSocketOptions,
 } from '../../src/index.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
-import { Deferred, ObservedWebSocket, ObservedWebSocketConstructor, WindowStub } from './environment.js'
+import { stubPage } from '../support/window-stub.js'
+import { Deferred, ObservedWebSocket, ObservedWebSocketConstructor } from './environment.js'
 import { Model, PAYLOAD_PREFIX, POLICY_FAILURE } from './model.js'
 import { pickFunctionResult, resolveModelOptions } from './reference.js'
 import type { Command, DecisionSpec, ListenerSpec, OptionsSpec, PolicySpec, RandomSpec, Scenario } from './scenario.js'
@@ -108,12 +109,8 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   FakeWebSocket.reset()
   const start = Date.now()
   const now = () => Date.now() - start
-  const win = new WindowStub()
-  const navigator = { onLine: true }
+  const page = stubPage()
   const reported: unknown[] = []
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win))
-  vi.stubGlobal('navigator', navigator)
   vi.stubGlobal('reportError', (error: unknown) => reported.push(error))
 
   const resolved = resolveModelOptions(scenario.options)
@@ -207,7 +204,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     // (@sinonjs/fake-timers); events still owed may be waiting for that task.
     // Nested app calls can chain such tasks, hence a few.
     for (let extra = 0; extra < 5 && model.owesEvents; extra++) await vi.advanceTimersByTimeAsync(1)
-    const violations = model.settle(ws!, vi.getTimerCount(), win.counts())
+    const violations = model.settle(ws!, vi.getTimerCount(), page.counts())
     if (reported.length !== thrown.length || reported.some((error, index) => error !== thrown[index])) {
       model.violate(
         `reportError got ${reported.map(String).join(', ') || 'nothing'}; the listeners threw ${thrown.map(String).join(', ') || 'nothing'}`,
@@ -424,9 +421,9 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       }
       case 'network': {
         const online = model.offline
-        navigator.onLine = online
         model.network(online)
-        win.dispatchEvent(new Event(online ? 'online' : 'offline'))
+        if (online) page.window.goOnline()
+        else page.window.goOffline()
         return `${label} -> ${online ? 'online' : 'offline'}`
       }
       case 'settleProvider': {
