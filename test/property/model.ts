@@ -7,7 +7,8 @@
  * the library's code.
  */
 import { FakeWebSocket } from '../support/fake-websocket.js'
-import { type Deferred, utf8Bytes } from './environment.js'
+import { utf8Bytes } from '../support/utf8.js'
+import type { Deferred } from './deferred.js'
 import {
   type DelayRule,
   delayRule,

@@ -11,9 +11,9 @@ import {
   ResilientWebSocket,
   type ResilientWebSocketOptions,
 } from '../../src/index.js'
-import { FakeWebSocket } from '../support/fake-websocket.js'
+import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket.js'
 import { stubPage } from '../support/window-stub.js'
-import { Deferred, ObservedWebSocket, ObservedWebSocketConstructor } from './environment.js'
+import { Deferred } from './deferred.js'
 import { Model, PAYLOAD_PREFIX, POLICY_FAILURE } from './model.js'
 import { pickFunctionResult, resolveModelOptions } from './reference.js'
 import type { Command, DecisionSpec, ListenerSpec, OptionsSpec, PolicySpec, RandomSpec, Scenario } from './scenario.js'
@@ -70,7 +70,7 @@ function randomSource(spec: RandomSpec): () => number {
 }
 
 export function buildOptions(spec: OptionsSpec, model: () => Model, random: RandomSpec): ResilientWebSocketOptions {
-  const options: ResilientWebSocketOptions = { WebSocket: ObservedWebSocketConstructor, random: randomSource(random) }
+  const options: ResilientWebSocketOptions = { WebSocket: FakeWebSocketConstructor, random: randomSource(random) }
   if (spec.policies) options.policies = buildPolicies(spec.policies, model)
   if (spec.backoff) options.backoff = { ...spec.backoff }
   if (spec.maxRetries !== undefined) options.maxRetries = spec.maxRetries
@@ -162,7 +162,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     }
   }
 
-  ObservedWebSocket.onCreate = (socket) => model.onSocketCreated(socket)
+  FakeWebSocket.onCreate = (socket) => model.onSocketCreated(socket)
 
   const provider = () => {
     const steps = scenario.url === 'static' ? [] : scenario.url
@@ -261,7 +261,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     if (model.phase !== 'closed') fail(`the run did not end (phase ${model.phase})`)
     return { model, steps: trace.length }
   } finally {
-    ObservedWebSocket.onCreate = undefined
+    FakeWebSocket.onCreate = undefined
     vi.unstubAllGlobals()
     vi.useRealTimers()
   }
@@ -441,9 +441,11 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
         const left = model.abandoned.filter((candidate) => candidate.readyState !== FakeWebSocket.CLOSED)
         const target = left[command.pick % Math.max(1, left.length)]
         if (target === undefined) return undefined
+        // What a browser can still report for an abandoned socket: a close frame only if it was established.
         if (command.event === 'fail') target.fail()
-        else if (command.event === 'serverClose') target.serverClose(1001)
-        else target.finishClose()
+        else if (command.event === 'serverClose' && target.established) target.serverClose(1001)
+        else if (target.readyState === FakeWebSocket.CLOSING) target.finishClose()
+        else target.fail()
         return label
       }
     }

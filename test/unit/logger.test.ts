@@ -296,6 +296,7 @@ describe('secrets', () => {
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(1000)
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(1008, 'bad token')
     expect(more.map((entry) => entry.event)).toContain('socket.stopped')
     expect(moreEvents.of('error').length).toBeGreaterThan(0)
