@@ -14,6 +14,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCodeError, ResilientWebSocket } from '../../src/index.js'
+import { CONTRACT_CLOSE_CODES, type ContractAction, contractRow, NEVER_ON_THE_WIRE } from '../support/contract.js'
 import { engine, onWire } from './engines.js'
 import {
   closeOpenedSockets,
@@ -37,20 +38,29 @@ function planUrl(key: string, first: string, query = ''): string {
   return wsUrl(`/plan/${key}?steps=${first},open${query}`)
 }
 
+/** The contract's rows a server can send (1015 never is on the wire: its test is below). */
+const sendable = (action: ContractAction) =>
+  CONTRACT_CLOSE_CODES.filter((row) => row.action === action && !NEVER_ON_THE_WIRE.includes(row.code))
+
+const STOP_ROWS = sendable('stop').map((row): [number, string] => [row.code, row.name])
+
 describe("'stop' rows: the socket closes for good and never reconnects", () => {
-  it('1000 Normal Closure: one close with willReconnect false, readyState CLOSED, one connection only', async () => {
-    const key = uniqueKey('policy-1000')
-    const socket = resilient(planUrl(key, 'close:1000', '&reason=done'), undefined, FAST_OPTIONS)
-    const log = record(socket)
-    const final = await finalClose(log)
-    expect([final.code, final.reason, final.wasClean, final.willReconnect]).toEqual([1000, 'done', true, false])
-    expect(types(log)).toEqual(['open', 'close'])
-    expect(log.at(-1)?.readyState).toBe(ResilientWebSocket.CLOSED)
-    await settle()
-    expect(types(log)).toEqual(['open', 'close'])
-    expect((await serverStats(key)).connections).toBe(1)
-    expect(socket.readyState).toBe(ResilientWebSocket.CLOSED)
-  })
+  it.for(STOP_ROWS)(
+    '%i %s: one close with willReconnect false, readyState CLOSED, one connection only',
+    async ([code]) => {
+      const key = uniqueKey(`policy-${code}`)
+      const socket = resilient(planUrl(key, `close:${code}`, '&reason=done'), undefined, FAST_OPTIONS)
+      const log = record(socket)
+      const final = await finalClose(log)
+      expect([final.code, final.reason, final.wasClean, final.willReconnect]).toEqual([code, 'done', true, false])
+      expect(types(log)).toEqual(['open', 'close'])
+      expect(log.at(-1)?.readyState).toBe(ResilientWebSocket.CLOSED)
+      await settle()
+      expect(types(log)).toEqual(['open', 'close'])
+      expect((await serverStats(key)).connections).toBe(1)
+      expect(socket.readyState).toBe(ResilientWebSocket.CLOSED)
+    },
+  )
 
   it('a close() by the application stops whatever code the server echoes (3008 would otherwise retry)', async () => {
     const key = uniqueKey('policy-app-close')
@@ -65,16 +75,7 @@ describe("'stop' rows: the socket closes for good and never reconnects", () => {
   })
 })
 
-const ERROR_ROWS: [number, string][] = [
-  [1002, 'Protocol Error'],
-  [1003, 'Unsupported Data'],
-  [1007, 'Invalid Frame Payload Data'],
-  [1008, 'Policy Violation'],
-  [1009, 'Message Too Big'],
-  [1010, 'Mandatory Extension'],
-  [3000, 'Unauthorized'],
-  [3003, 'Forbidden'],
-]
+const ERROR_ROWS = sendable('error').map((row): [number, string] => [row.code, row.name])
 
 describe("'error' rows: an error event with a CloseCodeError, then the final close, and no reconnect", () => {
   it.for(ERROR_ROWS)('%i %s', async ([code]) => {
@@ -102,14 +103,13 @@ describe("'error' rows: an error event with a CloseCodeError, then the final clo
 // The 1006 row drops the TCP connection once the page's first message arrives,
 // so the page has seen `open` first in every engine (a drop right after the
 // handshake races it: Firefox then reports a failed connection, never opened).
+// 1013 has its own backoff and its own test below.
 const RETRY_ROWS: [string, string, number][] = [
-  ['1001 Going Away', 'close:1001', 1001],
   ['1005 No Status Received (close frame without a status code)', 'close', 1005],
   ['1006 Abnormal Closure (TCP connection ends without a close frame)', 'drop-on-message', 1006],
-  ['1011 Internal Error', 'close:1011', 1011],
-  ['1012 Service Restart', 'close:1012', 1012],
-  ['1014 Bad Gateway', 'close:1014', 1014],
-  ['3008 Timeout', 'close:3008', 3008],
+  ...sendable('retry')
+    .filter((row) => row.backoff === undefined)
+    .map((row): [string, string, number] => [`${row.code} ${row.name}`, `close:${row.code}`, row.code]),
   ['anything else: 4000', 'close:4000', 4000],
   ['anything else: 4999', 'close:4999', 4999],
   ['anything else: 1004 (reserved; engines differ)', 'raw-close:1004', 1004],
@@ -155,6 +155,7 @@ describe("'retry' rows: close with willReconnect, a reconnecting event, and a se
   }) => {
     skip(onWire(1013).failed, `${engine} never hands a page a 1013 close (engine-differences.test.ts pins it)`)
     const key = uniqueKey('policy-1013')
+    const ownInitialDelayMs = contractRow(1013)!.backoff!.initialDelayMs
     // Full jitter with random 0.1: the 1013 row gives 0.1 × 5000 = 500 ms; the configured backoff would give 1 ms.
     const socket = resilient(planUrl(key, 'close:1013'), undefined, { ...FAST_OPTIONS, random: () => 0.1 })
     const log = record(socket)
@@ -164,7 +165,7 @@ describe("'retry' rows: close with willReconnect, a reconnecting event, and a se
       return event
     })
     expect(reconnecting.code).toBe(1013)
-    expect(reconnecting.delayMs).toBeCloseTo(500, 6)
+    expect(reconnecting.delayMs).toBeCloseTo(0.1 * ownInitialDelayMs, 6)
     await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
     expect((await serverStats(key)).connections).toBe(2)
   })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CloseCodeError, MAX_DELAY_MS, type ResilientWebSocketOptions } from '../../src/index.js'
+import { contractRow } from '../support/contract.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 import { createSocket, recordEvents, tick } from '../support/harness.js'
 
@@ -229,7 +230,8 @@ describe('policy maxRetries', () => {
 })
 
 describe('policy backoff', () => {
-  it('gives 1013 its own backoff: 5000 ms initial, 60000 ms maximum', async () => {
+  it('gives 1013 its own backoff (5000 ms initial, 60000 ms maximum), doubling with the configured factor', async () => {
+    const { initialDelayMs, maxDelayMs } = contractRow(1013)!.backoff!
     const ws = createSocket()
     const log = recordEvents(ws)
     await tick()
@@ -238,7 +240,8 @@ describe('policy backoff', () => {
       FakeWebSocket.latest().serverClose(1013)
       await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1).delayMs)
     }
-    expect(log.of('reconnecting').map((event) => event.delayMs)).toEqual([5000, 10_000, 20_000, 40_000, 60_000, 60_000])
+    const expected = [1, 2, 3, 4, 5, 6].map((attempt) => Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)))
+    expect(log.of('reconnecting').map((event) => event.delayMs)).toEqual(expected)
     ws.close()
   })
 
