@@ -12,6 +12,8 @@ import {
   type ResilientWebSocketOptions,
 } from '../../src/index.js'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket.js'
+import { mulberry32 } from '../support/random.js'
+import { EVENT_TYPES } from '../support/record-events.js'
 import { stubPage } from '../support/window-stub.js'
 import { Deferred } from './deferred.js'
 import { Model, PAYLOAD_PREFIX, POLICY_FAILURE } from './model.js'
@@ -22,7 +24,6 @@ const STATIC_URL = 'ws://example.test/socket'
 const INVALID_URL = 'ftp://example.test/socket'
 /** More attempts than this in one scenario and `advance` stops moving the clock. */
 const ATTEMPT_BUDGET = 100
-const EVENT_TYPES = ['open', 'message', 'error', 'close', 'reconnecting', 'drop'] as const
 
 export class ScenarioFailure extends Error {
   override name = 'ScenarioFailure'
@@ -56,17 +57,9 @@ function buildPolicies(specs: Array<[string, PolicySpec]>, model: () => Model): 
   return table as Policies
 }
 
-/** mulberry32: a small seeded PRNG returning numbers in [0, 1). */
+/** A constant draw, or a seeded sequence. */
 function randomSource(spec: RandomSpec): () => number {
-  if ('constant' in spec) return () => spec.constant
-  let state = spec.seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return 'constant' in spec ? () => spec.constant : mulberry32(spec.seed)
 }
 
 export function buildOptions(spec: OptionsSpec, model: () => Model, random: RandomSpec): ResilientWebSocketOptions {

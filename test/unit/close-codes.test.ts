@@ -108,7 +108,7 @@ describe('default policy behaviour', () => {
     expect(log.of('close')[0]).toMatchObject({ code, reason: `server said ${code}`, willReconnect: true })
     expect(log.of('reconnecting')[0]).toMatchObject({ attempt: 1, code, reason: `server said ${code}` })
     expect(ws.readyState).toBe(ws.CONNECTING)
-    await vi.advanceTimersByTimeAsync(log.of('reconnecting')[0].delayMs)
+    await vi.advanceTimersByTimeAsync(log.of('reconnecting')[0]!.delayMs)
     expect(FakeWebSocket.instances).toHaveLength(2)
     ws.close()
   })
@@ -116,7 +116,7 @@ describe('default policy behaviour', () => {
   it.each(rows('error'))('surfaces a CloseCodeError and stops on %i (%s)', async (code) => {
     const { ws, log } = await closeWith(code)
     expect(log.types()).toEqual(['open', 'error', 'close'])
-    const error = log.of('error')[0].error
+    const error = log.of('error')[0]!.error
     expect(error).toBeInstanceOf(CloseCodeError)
     expect(error).toBeInstanceOf(Error)
     expect(error).toMatchObject({ name: 'CloseCodeError', code, reason: `server said ${code}` })

@@ -273,7 +273,8 @@ describe('secrets', () => {
       out.push(entry.message, JSON.stringify(entry))
       for (const value of Object.values(entry.data ?? {})) out.push(String(value))
     }
-    for (const { event } of events) {
+    for (const { event: recorded } of events) {
+      const event = recorded as Partial<{ reason: string; message: string; error: unknown }>
       out.push(JSON.stringify(event), String(event.reason ?? ''), String(event.message ?? ''))
       if (event.error !== undefined) out.push(String(event.error), JSON.stringify(event.error))
     }

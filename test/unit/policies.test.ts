@@ -132,7 +132,7 @@ describe('policy functions', () => {
     await tick()
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001)
-    expect(log.of('reconnecting')[0].delayMs).toBe(MAX_DELAY_MS)
+    expect(log.of('reconnecting')[0]!.delayMs).toBe(MAX_DELAY_MS)
     await vi.advanceTimersByTimeAsync(MAX_DELAY_MS - 1)
     expect(FakeWebSocket.instances).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
@@ -163,7 +163,7 @@ describe('policy functions', () => {
       await vi.advanceTimersByTimeAsync(10)
     }
     expect(log.of('reconnecting').map((event) => event.attempt)).toEqual([1, 2])
-    expect(log.of('error').at(-1).error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'close 2' })
+    expect(log.of('error').at(-1)!.error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'close 2' })
     expect(FakeWebSocket.instances).toHaveLength(3)
     expect(ws.readyState).toBe(ws.CLOSED)
   })
@@ -196,7 +196,7 @@ describe('policy maxRetries', () => {
     FakeWebSocket.latest().serverClose(4001, 'two')
     await tick()
     expect(log.of('reconnecting')).toHaveLength(1)
-    expect(log.of('error').at(-1).error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'two' })
+    expect(log.of('error').at(-1)!.error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'two' })
     expect(log.of('close').at(-1)).toMatchObject({ willReconnect: false })
     expect(ws.readyState).toBe(ws.CLOSED)
   })
@@ -211,7 +211,7 @@ describe('policy maxRetries', () => {
     FakeWebSocket.latest().serverClose(4001)
     await tick()
     expect(log.of('reconnecting')).toHaveLength(1)
-    expect(log.of('error').at(-1).error).toMatchObject({ name: 'CloseCodeError', code: 4001 })
+    expect(log.of('error').at(-1)!.error).toMatchObject({ name: 'CloseCodeError', code: 4001 })
     expect(ws.readyState).toBe(ws.CLOSED)
   })
 
@@ -221,7 +221,7 @@ describe('policy maxRetries', () => {
     await tick()
     for (let attempt = 1; attempt <= 4; attempt++) {
       FakeWebSocket.latest().fail()
-      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1).delayMs)
+      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1)!.delayMs)
     }
     expect(log.of('reconnecting').map((event) => event.attempt)).toEqual([1, 2, 3, 4])
     expect(ws.readyState).toBe(ws.CONNECTING)
@@ -238,7 +238,7 @@ describe('policy backoff', () => {
     for (let i = 0; i < 6; i++) {
       FakeWebSocket.latest().open()
       FakeWebSocket.latest().serverClose(1013)
-      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1).delayMs)
+      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1)!.delayMs)
     }
     const expected = [1, 2, 3, 4, 5, 6].map((attempt) => Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)))
     expect(log.of('reconnecting').map((event) => event.delayMs)).toEqual(expected)
@@ -251,7 +251,7 @@ describe('policy backoff', () => {
     await tick()
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(1013)
-    expect(log.of('reconnecting')[0].delayMs).toBe(2500)
+    expect(log.of('reconnecting')[0]!.delayMs).toBe(2500)
     ws.close()
   })
 
