@@ -33,11 +33,17 @@ export interface EventLog extends Array<RecordedEvent> {
 
 /** Records every event the socket emits through `on()`, from now on. */
 export function recordEvents(ws: ResilientWebSocket): EventLog {
-  const log = Object.assign([] as RecordedEvent[], {
-    types: () => log.map((entry) => entry.type),
+  const entries: RecordedEvent[] = []
+  const views: Pick<EventLog, 'types' | 'of'> = {
+    types: () => entries.map((entry) => entry.type),
     of: <K extends EventType>(type: K) =>
-      log.filter((entry) => entry.type === type).map((entry) => entry.event as EventOf<K>),
-  })
+      entries.filter((entry) => entry.type === type).map((entry) => entry.event as EventOf<K>),
+  }
+  // Not enumerable: the log still equals a plain array of its entries (`expect(log).toEqual([])`).
+  const log = Object.defineProperties(entries, {
+    types: { value: views.types },
+    of: { value: views.of },
+  }) as EventLog
   for (const type of EVENT_TYPES) {
     // One listener for whichever event `type` is; `on()`'s per-event signature cannot express that.
     ws.on(type, ((event: Event) => log.push({ type, event, readyState: ws.readyState })) as never)
