@@ -5,23 +5,19 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { ResilientWebSocket } from '../../src/index.js'
+import { recordEvents } from '../support/record-events.js'
+import { eventually, settle, WAIT_MS } from '../support/wait.js'
 import { engine } from './engines.js'
 import {
   closeOpenedSockets,
-  eventually,
   FAST_OPTIONS,
   finalClose,
   NATIVE_LIKE,
   native,
-  ofType,
-  record,
   refusedUrl,
   resilient,
   serverStats,
-  settle,
-  types,
   uniqueKey,
-  WAIT_MS,
   wsUrl,
 } from './helpers.js'
 
@@ -57,21 +53,21 @@ describe('a native error that no close follows (WebKit: a blocked port)', () => 
   it('fails the attempt at once: error, then close 1006 unclean, readyState CLOSED — not CONNECTING for good', async () => {
     const stub = silentAfterError()
     const socket = resilient(refusedUrl(), undefined, { ...NATIVE_LIKE, WebSocket: stub.WebSocket })
-    const log = record(socket)
+    const log = recordEvents(socket)
     const final = await finalClose(log)
-    expect(types(log)).toEqual(['error', 'close'])
+    expect(log.types()).toEqual(['error', 'close'])
     expect([final.code, final.wasClean]).toEqual([1006, false])
     expect(log.map((entry) => entry.readyState)).toEqual([ResilientWebSocket.CLOSED, ResilientWebSocket.CLOSED])
-    expect(ofType(log, 'error')[0]?.error).toBeUndefined()
+    expect(log.of('error')[0]?.error).toBeUndefined()
   })
 
   it('then applies the 1006 policy: one error and one close per attempt, never two live native sockets, no listener left on a dead one', async () => {
     const stub = silentAfterError()
     const socket = resilient(refusedUrl(), undefined, { ...FAST_OPTIONS, maxRetries: 2, WebSocket: stub.WebSocket })
-    const log = record(socket)
+    const log = recordEvents(socket)
     await finalClose(log)
     await settle()
-    expect(types(log)).toEqual([
+    expect(log.types()).toEqual([
       'error',
       'close',
       'reconnecting',
@@ -82,7 +78,7 @@ describe('a native error that no close follows (WebKit: a blocked port)', () => 
       'error',
       'close',
     ])
-    expect(ofType(log, 'error').at(-1)?.error).toMatchObject({ name: 'CloseCodeError', code: 1006 })
+    expect(log.of('error').at(-1)?.error).toMatchObject({ name: 'CloseCodeError', code: 1006 })
     expect(stub.made).toHaveLength(3)
     expect(stub.mostAlive()).toBe(1)
     for (const dead of stub.made) expect([dead.onopen, dead.onmessage, dead.onclose]).toEqual([null, null, null])
@@ -90,10 +86,10 @@ describe('a native error that no close follows (WebKit: a blocked port)', () => 
 
   it('a late native close of that socket is ignored: one error and one close, with the real engine (a refused connection)', async () => {
     const socket = resilient(refusedUrl(), undefined, NATIVE_LIKE)
-    const log = record(socket)
+    const log = recordEvents(socket)
     await finalClose(log)
     await settle()
-    expect(types(log)).toEqual(['error', 'close'])
+    expect(log.types()).toEqual(['error', 'close'])
   })
 
   it('a blocked port (ws://127.0.0.1:25, WPT Create-blocked-port) ends with error and close 1006 in this engine', async () => {
@@ -105,9 +101,9 @@ describe('a native error that no close follows (WebKit: a blocked port)', () => 
       expect(() => new WebSocket('ws://127.0.0.1:25/')).toThrow((error as Error).constructor as ErrorConstructor)
       return
     }
-    const log = record(socket)
+    const log = recordEvents(socket)
     const final = await finalClose(log)
-    expect(types(log)).toEqual(['error', 'close'])
+    expect(log.types()).toEqual(['error', 'close'])
     expect([final.code, final.wasClean, socket.readyState]).toEqual([1006, false, ResilientWebSocket.CLOSED])
   })
 })
@@ -124,14 +120,14 @@ describe('a page restored from the back/forward cache during a retry wait', () =
       ...FAST_OPTIONS,
       backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' },
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'reconnecting')).toHaveLength(1))
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('reconnecting')).toHaveLength(1))
     pageTransition('pagehide')
     await settle(100)
     expect((await serverStats(key)).connections).toBe(1)
     pageTransition('pageshow')
-    await eventually(() => expect(ofType(log, 'open')).toHaveLength(2), WAIT_MS)
-    expect(types(log)).toEqual(['open', 'close', 'reconnecting', 'open'])
+    await eventually(() => expect(log.of('open')).toHaveLength(2), WAIT_MS)
+    expect(log.types()).toEqual(['open', 'close', 'reconnecting', 'open'])
     expect((await serverStats(key)).connections).toBe(2)
   })
 
@@ -141,12 +137,12 @@ describe('a page restored from the back/forward cache during a retry wait', () =
       ...FAST_OPTIONS,
       policies: { 4001: { action: 'retry', delayMs: 60_000 } },
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'reconnecting')).toHaveLength(1))
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('reconnecting')).toHaveLength(1))
     pageTransition('pagehide')
     pageTransition('pageshow')
     await settle()
-    expect(types(log)).toEqual(['open', 'close', 'reconnecting'])
+    expect(log.types()).toEqual(['open', 'close', 'reconnecting'])
     expect(socket.readyState).toBe(ResilientWebSocket.CONNECTING)
     expect((await serverStats(key)).connections).toBe(1)
   })

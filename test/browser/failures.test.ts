@@ -5,18 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCodeError, ConnectTimeoutError, HeartbeatTimeoutError, ResilientWebSocket } from '../../src/index.js'
+import { recordEvents } from '../support/record-events.js'
+import { eventually, settle } from '../support/wait.js'
 import {
   closeOpenedSockets,
-  eventually,
   FAST_OPTIONS,
   finalClose,
-  ofType,
-  record,
   refusedUrl,
   resilient,
   serverStats,
-  settle,
-  types,
   uniqueKey,
   wsUrl,
 } from './helpers.js'
@@ -30,11 +27,11 @@ describe('server drops the connection without a close frame', () => {
   it('is reported as 1006 unclean and the socket reconnects', async () => {
     const key = uniqueKey('drop')
     const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
-    const log = record(socket)
+    const log = recordEvents(socket)
     socket.send('drop now')
-    await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
-    expect(ofType(log, 'close')).toMatchObject([{ code: 1006, wasClean: false, willReconnect: true }])
-    expect(ofType(log, 'reconnecting')).toMatchObject([{ attempt: 1, code: 1006 }])
+    await eventually(() => expect(log.of('open')).toHaveLength(2))
+    expect(log.of('close')).toMatchObject([{ code: 1006, wasClean: false, willReconnect: true }])
+    expect(log.of('reconnecting')).toMatchObject([{ attempt: 1, code: 1006 }])
     expect((await serverStats(key)).connections).toBe(2)
     expect(socket.readyState).toBe(ResilientWebSocket.OPEN)
   })
@@ -42,29 +39,29 @@ describe('server drops the connection without a close frame', () => {
   it('the reconnected socket works: messages echo on the new connection', async () => {
     const key = uniqueKey('drop-echo')
     const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
-    const log = record(socket)
+    const log = recordEvents(socket)
     socket.send('drop now')
-    await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
+    await eventually(() => expect(log.of('open')).toHaveLength(2))
     socket.send('after reconnect')
-    await eventually(() => expect(ofType(log, 'message').map((event) => event.data)).toEqual(['after reconnect']))
+    await eventually(() => expect(log.of('message').map((event) => event.data)).toEqual(['after reconnect']))
   })
 })
 
 describe('connection refused', () => {
   it('with maxRetries: 0: error, then close 1006 unclean and final — never a made-up 1000', async () => {
     const socket = resilient(refusedUrl(), undefined, { ...FAST_OPTIONS, maxRetries: 0 })
-    const log = record(socket)
+    const log = recordEvents(socket)
     const final = await finalClose(log)
-    expect(types(log)).toEqual(['error', 'close'])
+    expect(log.types()).toEqual(['error', 'close'])
     expect([final.code, final.wasClean, final.willReconnect]).toEqual([1006, false, false])
     expect(log.map((entry) => entry.readyState)).toEqual([ResilientWebSocket.CLOSED, ResilientWebSocket.CLOSED])
   })
 
   it('with retries: every failed attempt is error → close 1006 → reconnecting, then CloseCodeError(1006) and the final close', async () => {
     const socket = resilient(refusedUrl(), undefined, { ...FAST_OPTIONS, maxRetries: 2 })
-    const log = record(socket)
+    const log = recordEvents(socket)
     const final = await finalClose(log)
-    expect(types(log)).toEqual([
+    expect(log.types()).toEqual([
       'error',
       'close',
       'reconnecting',
@@ -75,14 +72,14 @@ describe('connection refused', () => {
       'error',
       'close',
     ])
-    const closes = ofType(log, 'close')
+    const closes = log.of('close')
     expect(closes.map((event) => [event.code, event.wasClean, event.willReconnect])).toEqual([
       [1006, false, true],
       [1006, false, true],
       [1006, false, false],
     ])
-    expect(ofType(log, 'reconnecting').map((event) => event.attempt)).toEqual([1, 2])
-    const failure = ofType(log, 'error').at(-1)?.error
+    expect(log.of('reconnecting').map((event) => event.attempt)).toEqual([1, 2])
+    const failure = log.of('error').at(-1)?.error
     expect(failure).toBeInstanceOf(CloseCodeError)
     expect(failure).toMatchObject({ code: 1006 })
     expect(final.code).toBe(1006)
@@ -91,7 +88,7 @@ describe('connection refused', () => {
 
   it('readyState is CONNECTING in the error listener when a retry will follow, CLOSED when it will not', async () => {
     const socket = resilient(refusedUrl(), undefined, { ...FAST_OPTIONS, maxRetries: 1 })
-    const log = record(socket)
+    const log = recordEvents(socket)
     await finalClose(log)
     const errorStates = log.filter((entry) => entry.type === 'error').map((entry) => entry.readyState)
     expect(errorStates).toEqual([ResilientWebSocket.CONNECTING, ResilientWebSocket.CLOSED, ResilientWebSocket.CLOSED])
@@ -104,10 +101,10 @@ describe('handshake rejected by the server', () => {
     async (status) => {
       const key = uniqueKey(`reject-${status}`)
       const socket = resilient(wsUrl(`/plan/${key}?steps=reject:${status},open`), undefined, FAST_OPTIONS)
-      const log = record(socket)
-      await eventually(() => expect(ofType(log, 'open')).toHaveLength(1))
-      expect(types(log)).toEqual(['error', 'close', 'reconnecting', 'open'])
-      expect(ofType(log, 'close')).toMatchObject([{ code: 1006, wasClean: false, willReconnect: true }])
+      const log = recordEvents(socket)
+      await eventually(() => expect(log.of('open')).toHaveLength(1))
+      expect(log.types()).toEqual(['error', 'close', 'reconnecting', 'open'])
+      expect(log.of('close')).toMatchObject([{ code: 1006, wasClean: false, willReconnect: true }])
       expect((await serverStats(key)).connections).toBe(2)
     },
   )
@@ -124,32 +121,32 @@ describe('hung handshake', () => {
       ...FAST_OPTIONS,
       connectTimeoutMs: 1_000,
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'open')).toHaveLength(1))
-    const rounds = ofType(log, 'reconnecting').length
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('open')).toHaveLength(1))
+    const rounds = log.of('reconnecting').length
     expect(rounds).toBeGreaterThanOrEqual(1)
-    expect(types(log)).toEqual([
+    expect(log.types()).toEqual([
       ...Array.from({ length: rounds }, () => ['error', 'close', 'reconnecting']).flat(),
       'open',
     ])
-    for (const { error } of ofType(log, 'error')) {
+    for (const { error } of log.of('error')) {
       expect(error).toBeInstanceOf(ConnectTimeoutError)
       expect(error).toMatchObject({ name: 'ConnectTimeoutError', timeoutMs: 1_000 })
     }
-    for (const close of ofType(log, 'close')) {
+    for (const close of log.of('close')) {
       expect(close).toMatchObject({ code: 1006, wasClean: false, willReconnect: true })
     }
     const { connections } = await serverStats(key)
     expect(connections).toBeGreaterThanOrEqual(2)
     expect(connections).toBeLessThanOrEqual(rounds + 1)
     await settle()
-    expect(ofType(log, 'close')).toHaveLength(rounds)
+    expect(log.of('close')).toHaveLength(rounds)
   })
 
   it('with connectTimeoutMs: 0 a hung handshake is never abandoned by the wrapper', async () => {
     const key = uniqueKey('hang-forever')
     const socket = resilient(wsUrl(`/hang?key=${key}`), undefined, { ...FAST_OPTIONS, connectTimeoutMs: 0 })
-    const log = record(socket)
+    const log = recordEvents(socket)
     await eventually(async () => expect((await serverStats(key)).connections).toBe(1))
     await settle(500)
     expect(log).toEqual([])
@@ -164,13 +161,13 @@ describe('heartbeat', () => {
       ...FAST_OPTIONS,
       heartbeat: { intervalMs: 100, timeoutMs: 200 },
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
-    expect(types(log).slice(0, 5)).toEqual(['open', 'error', 'close', 'reconnecting', 'open'])
-    const dead = ofType(log, 'error')[0]?.error
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('open')).toHaveLength(2))
+    expect(log.types().slice(0, 5)).toEqual(['open', 'error', 'close', 'reconnecting', 'open'])
+    const dead = log.of('error')[0]?.error
     expect(dead).toBeInstanceOf(HeartbeatTimeoutError)
     expect(dead).toMatchObject({ name: 'HeartbeatTimeoutError', timeoutMs: 200 })
-    expect(ofType(log, 'close')[0]).toMatchObject({ code: 1006, wasClean: false, willReconnect: true })
+    expect(log.of('close')[0]).toMatchObject({ code: 1006, wasClean: false, willReconnect: true })
     expect((await serverStats(key)).received).toContain('ping')
   })
 
@@ -181,10 +178,10 @@ describe('heartbeat', () => {
       // A generous timeout: a loaded machine must not turn a slow answer into a reconnect.
       heartbeat: { intervalMs: 50, timeoutMs: 600, message: 'are-you-there' },
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'message').length).toBeGreaterThanOrEqual(3))
-    expect(new Set(ofType(log, 'message').map((event) => event.data))).toEqual(new Set(['are-you-there']))
-    expect(ofType(log, 'close')).toHaveLength(0)
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('message').length).toBeGreaterThanOrEqual(3))
+    expect(new Set(log.of('message').map((event) => event.data))).toEqual(new Set(['are-you-there']))
+    expect(log.of('close')).toHaveLength(0)
     expect((await serverStats(key)).connections).toBe(1)
   })
 })
@@ -193,7 +190,7 @@ describe('sending while disconnected', () => {
   it('send() during the retry wait is queued and delivered, in order, before later sends, after the reconnect', async () => {
     const key = uniqueKey('queue')
     const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
-    const log = record(socket)
+    const log = recordEvents(socket)
     const statesWhenQueued: number[] = []
     socket.once('open', () => socket.send('first'))
     socket.once('close', () => {
@@ -202,28 +199,28 @@ describe('sending while disconnected', () => {
       socket.send('queued-2')
       statesWhenQueued.push(socket.bufferedAmount)
     })
-    await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
+    await eventually(() => expect(log.of('open')).toHaveLength(2))
     socket.send('after')
     await eventually(async () =>
       expect((await serverStats(key)).received).toEqual(['first', 'queued-1', 'queued-2', 'after']),
     )
     expect(statesWhenQueued[0]).toBe(ResilientWebSocket.CONNECTING)
     expect(statesWhenQueued[1]).toBeGreaterThanOrEqual('queued-1queued-2'.length)
-    expect(ofType(log, 'drop')).toHaveLength(0)
+    expect(log.of('drop')).toHaveLength(0)
     expect((await serverStats(key)).connections).toBe(2)
   })
 
   it('a send() in the open listener of the reconnected socket still comes after the queued messages', async () => {
     const key = uniqueKey('queue-open')
     const socket = resilient(wsUrl(`/plan/${key}?steps=drop-on-message,open`), undefined, FAST_OPTIONS)
-    const log = record(socket)
+    const log = recordEvents(socket)
     let opens = 0
     socket.on('open', () => {
       opens += 1
       socket.send(opens === 1 ? 'first' : 'from-open-listener')
     })
     socket.once('close', () => socket.send('queued'))
-    await eventually(() => expect(ofType(log, 'open')).toHaveLength(2))
+    await eventually(() => expect(log.of('open')).toHaveLength(2))
     await eventually(async () =>
       expect((await serverStats(key)).received).toEqual(['first', 'queued', 'from-open-listener']),
     )
@@ -244,18 +241,18 @@ describe('close() during a retry wait', () => {
       ...FAST_OPTIONS,
       backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'reconnecting')).toHaveLength(1))
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('reconnecting')).toHaveLength(1))
     expect(socket.readyState).toBe(ResilientWebSocket.CONNECTING)
     socket.close()
     const statesAfterClose = [socket.readyState]
     const final = await finalClose(log)
     expect(statesAfterClose).toEqual([ResilientWebSocket.CLOSING])
     expect([final.code, final.wasClean, final.willReconnect]).toEqual([1006, false, false])
-    expect(types(log)).toEqual(['open', 'close', 'reconnecting', 'error', 'close'])
+    expect(log.types()).toEqual(['open', 'close', 'reconnecting', 'error', 'close'])
     await settle()
-    expect(ofType(log, 'close').filter((event) => !event.willReconnect)).toHaveLength(1)
-    expect(types(log)).toHaveLength(5)
+    expect(log.of('close').filter((event) => !event.willReconnect)).toHaveLength(1)
+    expect(log.types()).toHaveLength(5)
     expect((await serverStats(key)).connections).toBe(1)
     expect(socket.readyState).toBe(ResilientWebSocket.CLOSED)
   })
@@ -266,14 +263,14 @@ describe('close() during a retry wait', () => {
       ...FAST_OPTIONS,
       backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'reconnecting')).toHaveLength(1))
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('reconnecting')).toHaveLength(1))
     socket.send('never-sent-1')
     socket.send('never-sent-2')
     socket.close()
     await finalClose(log)
-    expect(types(log)).toEqual(['open', 'close', 'reconnecting', 'drop', 'drop', 'error', 'close'])
-    expect(ofType(log, 'drop').map((event) => [event.data, event.reason])).toEqual([
+    expect(log.types()).toEqual(['open', 'close', 'reconnecting', 'drop', 'drop', 'error', 'close'])
+    expect(log.of('drop').map((event) => [event.data, event.reason])).toEqual([
       ['never-sent-1', 'closed'],
       ['never-sent-2', 'closed'],
     ])
@@ -287,14 +284,14 @@ describe('close() during a retry wait', () => {
       ...FAST_OPTIONS,
       connectTimeoutMs: 0,
     })
-    const log = record(socket)
+    const log = recordEvents(socket)
     await eventually(async () => expect((await serverStats(key)).connections).toBe(2))
     socket.close()
     expect(socket.readyState).toBe(ResilientWebSocket.CLOSING)
     const final = await finalClose(log)
     expect([final.code, final.wasClean, final.willReconnect]).toEqual([1006, false, false])
     await settle()
-    expect(types(log)).toEqual(['open', 'close', 'reconnecting', 'error', 'close'])
+    expect(log.types()).toEqual(['open', 'close', 'reconnecting', 'error', 'close'])
     expect((await serverStats(key)).connections).toBe(2)
   })
 })

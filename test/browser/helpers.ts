@@ -1,11 +1,14 @@
 /**
  * Shared pieces of the browser tests: addresses of the scenario server (see
  * test/support/scenario-server.ts), socket bookkeeping so every test closes
- * what it opened, and small recorders that turn event sequences into data.
+ * what it opened, and traces that turn native event sequences into data (the
+ * wrapper's own events: test/support/record-events.ts).
  */
-import { inject, vi } from 'vitest'
+import { inject } from 'vitest'
 import { ResilientWebSocket, type ResilientWebSocketEvents, type ResilientWebSocketOptions } from '../../src/index.js'
+import type { EventLog } from '../support/record-events.js'
 import type { ScenarioStats } from '../support/scenario-server.js'
+import { eventually, WAIT_MS } from '../support/wait.js'
 
 export const wsPort = inject('wsPort')
 export const refusedPort = inject('refusedPort')
@@ -22,9 +25,6 @@ export const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 50 } as const
 
 /** Fast retries, and a connect timeout far above a local handshake. */
 export const FAST_OPTIONS = { backoff: FAST_BACKOFF, connectTimeoutMs: 5_000 } satisfies ResilientWebSocketOptions
-
-/** Upper bound for any single wait in these tests (testTimeout is 20 s). */
-export const WAIT_MS = 8_000
 
 /** `ws://` address of a scenario on the test server. */
 export function wsUrl(path: string): string {
@@ -92,53 +92,13 @@ export function closeOpenedSockets(): void {
   opened.clear()
 }
 
-/**
- * Lets the page run for a while so that something that must not happen (a
- * reconnect, a second close) would have had many chances to. Never asserted on.
- */
-export function settle(ms = 300): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-/** Polls `check` (which throws until satisfied) for at most `timeout` ms. */
-export function eventually<T>(check: () => T, timeout = WAIT_MS): Promise<T> {
-  return vi.waitFor(check, { timeout, interval: 10 })
-}
-
 type EventName = keyof ResilientWebSocketEvents
 type EventOf<K extends EventName> = Parameters<ResilientWebSocketEvents[K]>[0]
 
-/** Every event a wrapper emits, in order, as `{ type, readyState, event }` (readyState read inside the listener). */
-export interface Recorded {
-  type: EventName
-  readyState: number
-  event: Event
-}
-
-/** Records every event the wrapper emits, through `on()`, from now on. */
-export function record(socket: ResilientWebSocket): Recorded[] {
-  const log: Recorded[] = []
-  const types: EventName[] = ['open', 'message', 'error', 'close', 'reconnecting', 'drop']
-  for (const type of types) {
-    socket.on(type, (event: Event) => log.push({ type, readyState: socket.readyState, event }))
-  }
-  return log
-}
-
-/** The recorded events of one type. */
-export function ofType<K extends EventName>(log: Recorded[], type: K): EventOf<K>[] {
-  return log.filter((entry) => entry.type === type).map((entry) => entry.event as EventOf<K>)
-}
-
-/** The sequence of event types in a log. */
-export function types(log: Recorded[]): string[] {
-  return log.map((entry) => entry.type)
-}
-
 /** Waits until the wrapper has reported the close that ends its run (`willReconnect: false`). */
-export function finalClose(log: Recorded[]): Promise<EventOf<'close'>> {
+export function finalClose(log: EventLog): Promise<EventOf<'close'>> {
   return eventually(() => {
-    const final = ofType(log, 'close').find((event) => !event.willReconnect)
+    const final = log.of('close').find((event) => !event.willReconnect)
     if (!final) throw new Error('no final close yet')
     return final
   })

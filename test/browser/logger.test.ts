@@ -7,7 +7,8 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import type { LogEntry } from '../../src/index.js'
-import { closeOpenedSockets, FAST_OPTIONS, finalClose, record, resilient, uniqueKey, wsPort } from './helpers.js'
+import { recordEvents } from '../support/record-events.js'
+import { closeOpenedSockets, FAST_OPTIONS, finalClose, resilient, uniqueKey, wsPort } from './helpers.js'
 
 afterEach(closeOpenedSockets)
 
@@ -27,7 +28,7 @@ function texts(entries: LogEntry[], events: { event: Event }[]): string[] {
 async function run(url: string) {
   const entries: LogEntry[] = []
   const socket = resilient(() => url, undefined, { ...FAST_OPTIONS, logger: (entry) => entries.push(entry) })
-  const events = record(socket)
+  const events = recordEvents(socket)
   await finalClose(events)
   return { entries, events, names: entries.map((entry) => entry.event) }
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoServer, startDemo } from '../../demo/serve.mjs'
 import { DEFAULT_OPTIONS } from '../../src/index.js'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js'
+import { sleep } from '../support/wait.js'
 
 const SCREENSHOT = fileURLToPath(new URL('../../demo/screenshot.png', import.meta.url))
 
@@ -27,7 +28,7 @@ async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, t
   let value = await read()
   while (!accept(value)) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms; last value: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await sleep(100)
     value = await read()
   }
   return value

@@ -16,7 +16,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ResilientWebSocketOptions } from '../../src/index.js'
 import { engine, onWire } from '../browser/engines.js'
 import { mulberry32 } from '../support/random.js'
-import { type Accounting, controlGet, eventually, Probe, postResult, sleep, summarize, targetUrl } from './probe.js'
+import { eventually, sleep } from '../support/wait.js'
+import { type Accounting, controlGet, Probe, postResult, summarize, targetUrl, WAIT_MS } from './probe.js'
 
 const probes: Probe[] = []
 
@@ -109,7 +110,7 @@ describe('server killed and restarted repeatedly (TCP reset, no close frame)', (
       probe('kill-b', url, { options: options(2, { buffer: { maxMessages: 4 } }) }),
       probe('kill-c', url, { options: options(3, { heartbeat: { intervalMs: 200, timeoutMs: 400 } }) }),
     ]
-    await eventually(() => expect(clients.every((c) => c.opens === 1)).toBe(true))
+    await eventually(() => expect(clients.every((c) => c.opens === 1)).toBe(true), WAIT_MS)
     for (const client of clients) client.startPump(PUMP_MS)
     const storm = await controlGet<StormReply>(
       '/storm?how=reset&cycles=8&seed=11&upMin=200&upMax=500&downMin=50&downMax=300',
@@ -128,7 +129,7 @@ describe('restart storm: the server restarts with 1012, 20 clients in one page',
         options: options(100 + i, { backoff: { initialDelayMs: 50, maxDelayMs: 500 } }),
       }),
     )
-    await eventually(() => expect(clients.every((c) => c.opens === 1)).toBe(true))
+    await eventually(() => expect(clients.every((c) => c.opens === 1)).toBe(true), WAIT_MS)
     for (const client of clients) client.startPump(50)
     const storm = await controlGet<StormReply>(
       '/storm?how=1012&cycles=5&seed=12&upMin=300&upMax=600&downMin=100&downMax=300',
@@ -151,7 +152,7 @@ describe('handshake rejected with an HTTP status', () => {
       },
     )
     client.startPump(PUMP_MS)
-    await eventually(() => expect(client.opens).toBe(1))
+    await eventually(() => expect(client.opens).toBe(1), WAIT_MS)
     const [account] = await finish(`handshake rejected, HTTP ${status}`, 3, [client])
     // A failed handshake is a 1006 close, whatever the status; the 1006 policy retries.
     expect(client.closes.slice(0, 3)).toEqual(Array(3).fill({ code: 1006, willReconnect: true }))
@@ -166,7 +167,7 @@ describe('handshake that hangs', () => {
       options: options(4, { connectTimeoutMs: 300 }),
     })
     client.startPump(PUMP_MS)
-    await eventually(() => expect(client.opens).toBe(1))
+    await eventually(() => expect(client.opens).toBe(1), WAIT_MS)
     const [account] = await finish('handshake hangs (connectTimeoutMs 300)', 2, [client])
     // Two hung handshakes; a retry queued behind one (engines start one handshake to a host at a
     // time, and Firefox keeps an abandoned one open) may time out too.
@@ -182,7 +183,7 @@ describe('half-open connection: the server stops reading and sending', () => {
       options: options(5, { heartbeat: { intervalMs: 100, timeoutMs: 200 } }),
     })
     client.startPump(PUMP_MS)
-    await eventually(() => expect(client.opens).toBe(4))
+    await eventually(() => expect(client.opens).toBe(4), WAIT_MS)
     await finish('half-open (heartbeat 100/200 ms)', 3, [client])
     expect(client.errors.filter((name) => name === 'HeartbeatTimeoutError')).toHaveLength(3)
   })
@@ -232,7 +233,7 @@ describe('server closes for good mid-stream (1008: error policy)', () => {
       options: options(7),
     })
     client.startPump(PUMP_MS)
-    await eventually(() => expect(client.closes.some((c) => !c.willReconnect)).toBe(true))
+    await eventually(() => expect(client.closes.some((c) => !c.willReconnect)).toBe(true), WAIT_MS)
     const [account] = await finish('server closes for good (1008)', 1, [client], false)
     expect(client.errors).toContain('CloseCodeError')
     expect(client.closes).toEqual([{ code: 1008, willReconnect: false }])

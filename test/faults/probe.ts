@@ -6,8 +6,9 @@
  * event reported it; the server's record of what arrived then classifies
  * every message (see `FaultRow`).
  */
-import { inject, vi } from 'vitest'
+import { inject } from 'vitest'
 import { ResilientWebSocket, type ResilientWebSocketOptions } from '../../src/index.js'
+import { eventually } from '../support/wait.js'
 import type { KeyStats } from './fault-lab.js'
 import type { FaultRow } from './results.js'
 
@@ -49,14 +50,6 @@ export function uniqueKey(label: string): string {
 export function targetUrl(key: string, steps = 'echo', extra = '', via: 'direct' | 'proxy' = 'direct'): string {
   const port = via === 'proxy' ? proxyPort : targetPort
   return `ws://127.0.0.1:${port}/?key=${encodeURIComponent(key)}&steps=${steps}${extra}`
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-export function eventually<T>(check: () => T | Promise<T>, timeout = WAIT_MS): Promise<T> {
-  return vi.waitFor(check, { timeout, interval: 20 })
 }
 
 const idOf = (data: unknown): string | null =>
@@ -219,7 +212,7 @@ export class Probe {
     this.socket.close()
     await eventually(() => {
       if (!this.closes.some((c) => !c.willReconnect)) throw new Error(`${this.key}: no final close`)
-    })
+    }, WAIT_MS)
   }
 
   /** Classifies every message against what the server received. */

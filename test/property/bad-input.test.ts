@@ -8,8 +8,9 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ResilientWebSocket, type ResilientWebSocketOptions } from '../../src/index.js'
-import { FakeWebSocket } from '../support/fake-websocket.js'
-import { ObservedWebSocketConstructor, utf8Bytes, WindowStub } from './environment.js'
+import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket.js'
+import { utf8Bytes } from '../support/utf8.js'
+import { type PageStub, stubPage } from '../support/window-stub.js'
 import type { Model } from './model.js'
 import { buildOptions, type Escapes, runScenario, trapEscapes } from './runner.js'
 import { optionsSpec, scenarioWithListeners } from './scenario.js'
@@ -22,7 +23,7 @@ const URL_OK = 'ws://example.test/socket'
 /** A fixed jitter draw: a retry wait never ends inside a 0 ms tick by chance. */
 const HALF = () => 0.5
 
-let win: WindowStub
+let page: PageStub
 let reported: unknown[]
 let trap: { escapes: Escapes; release: () => void }
 
@@ -30,11 +31,9 @@ let trap: { escapes: Escapes; release: () => void }
 function fresh(): void {
   FakeWebSocket.reset()
   vi.clearAllTimers()
-  win = new WindowStub()
+  vi.unstubAllGlobals()
+  page = stubPage()
   reported = []
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win))
-  vi.stubGlobal('navigator', { onLine: true })
   vi.stubGlobal('reportError', (error: unknown) => reported.push(error))
 }
 
@@ -187,7 +186,7 @@ describe('invalid options', () => {
         expect((error as Error).message, label).toContain(bad.names)
         expect(FakeWebSocket.instances).toHaveLength(0)
         expect(vi.getTimerCount()).toBe(0)
-        expect(win.total()).toBe(0)
+        expect(page.counts()).toEqual({})
         expect(reported).toEqual([])
       }),
       { numRuns: RUNS * 3 },
@@ -225,7 +224,7 @@ describe('invalid options', () => {
     fc.assert(
       fc.property(validOptions, (options) => {
         fresh()
-        const ws = new ResilientWebSocket(URL_OK, undefined, { ...options, WebSocket: ObservedWebSocketConstructor })
+        const ws = new ResilientWebSocket(URL_OK, undefined, { ...options, WebSocket: FakeWebSocketConstructor })
         expect(ws.readyState).toBe(ws.CONNECTING)
         ws.close()
       }),
@@ -269,7 +268,7 @@ describe('invalid URLs and protocols', () => {
         let error: unknown
         let ws: ResilientWebSocket | undefined
         try {
-          ws = new ResilientWebSocket(url, undefined, { WebSocket: ObservedWebSocketConstructor })
+          ws = new ResilientWebSocket(url, undefined, { WebSocket: FakeWebSocketConstructor })
         } catch (caught) {
           error = caught
         }
@@ -280,7 +279,7 @@ describe('invalid URLs and protocols', () => {
           expect(error, `${url} was accepted`).toBeInstanceOf(DOMException)
           expect((error as DOMException).name).toBe('SyntaxError')
           expect(vi.getTimerCount()).toBe(0)
-          expect(win.total()).toBe(0)
+          expect(page.counts()).toEqual({})
         }
       }),
       { numRuns: RUNS },
@@ -299,7 +298,7 @@ describe('invalid URLs and protocols', () => {
         fresh()
         let error: unknown
         try {
-          new ResilientWebSocket(URL_OK, protocols, { WebSocket: ObservedWebSocketConstructor }).close()
+          new ResilientWebSocket(URL_OK, protocols, { WebSocket: FakeWebSocketConstructor }).close()
         } catch (caught) {
           error = caught
         }
@@ -423,7 +422,7 @@ describe('send()', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(sendInput, { maxLength: 12 }), fc.boolean(), async (inputs, openFirst) => {
         fresh()
-        const ws = new ResilientWebSocket(URL_OK, undefined, { WebSocket: ObservedWebSocketConstructor, random: HALF })
+        const ws = new ResilientWebSocket(URL_OK, undefined, { WebSocket: FakeWebSocketConstructor, random: HALF })
         const drops: unknown[] = []
         ws.on('drop', (event) => drops.push(event.data))
         await vi.advanceTimersByTimeAsync(0)
@@ -479,7 +478,7 @@ describe('send()', () => {
           if (buffered && (state === 'connecting' || state === 'waiting')) return
           fresh()
           const ws = new ResilientWebSocket(URL_OK, undefined, {
-            WebSocket: ObservedWebSocketConstructor,
+            WebSocket: FakeWebSocketConstructor,
             random: HALF,
             ...(buffered ? {} : { buffer: false }),
           })
@@ -573,7 +572,7 @@ describe('close() and reconnect() arguments', () => {
         fc.asyncProperty(closeArgs, fc.constantFrom('connecting', 'open', 'waiting', 'closed'), async (args, state) => {
           fresh()
           const ws = new ResilientWebSocket(URL_OK, undefined, {
-            WebSocket: ObservedWebSocketConstructor,
+            WebSocket: FakeWebSocketConstructor,
             random: HALF,
           })
           const events: string[] = []
@@ -607,7 +606,7 @@ describe('close() and reconnect() arguments', () => {
             ).toEqual(before)
           }
           ws.close()
-          FakeWebSocket.latest().finishClose()
+          FakeWebSocket.finishAllClosing()
           await vi.advanceTimersByTimeAsync(0)
           expect(vi.getTimerCount(), label).toBe(0)
         }),
@@ -642,7 +641,7 @@ describe('throwing listeners', () => {
         fresh()
         vi.stubGlobal('reportError', undefined)
         const ws = new ResilientWebSocket(URL_OK, undefined, {
-          WebSocket: ObservedWebSocketConstructor,
+          WebSocket: FakeWebSocketConstructor,
           backoff: { initialDelayMs: 10, jitter: 'none' },
         })
         const calls = listeners.map(() => 0)

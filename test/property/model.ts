@@ -7,7 +7,8 @@
  * the library's code.
  */
 import { FakeWebSocket } from '../support/fake-websocket.js'
-import { type Deferred, utf8Bytes } from './environment.js'
+import { utf8Bytes } from '../support/utf8.js'
+import type { Deferred } from './deferred.js'
 import {
   type DelayRule,
   delayRule,
@@ -628,13 +629,13 @@ export class Model {
     if (this.phase === 'closed') {
       if (timerCount !== 0) this.violate(`${timerCount} timers pending after the socket stopped for good`)
       if (Object.keys(windowListeners).length > 0) {
-        this.violate(`window listeners still registered after stopping: ${JSON.stringify(windowListeners)}`)
+        this.violate(`window/document listeners still registered after stopping: ${JSON.stringify(windowListeners)}`)
       }
       if (this.finalClosesThisRun !== 1) this.violate(`${this.finalClosesThisRun} final closes in a run that ended`)
     } else {
       if (this.finalClosesThisRun !== 0) this.violate(`a final close in a run that has not ended`)
       for (const [type, count] of Object.entries(windowListeners)) {
-        if (count > 1) this.violate(`${count} window listeners for ${type}`)
+        if (count > 1) this.violate(`${count} window/document listeners for ${type}`)
       }
     }
 

@@ -1,9 +1,10 @@
 /**
  * The reference model's pure parts, written from the contract (issue 2), not
- * from the library: the default policy table, the lookup order, the resolved
- * options and the bounds every retry delay must fall in.
+ * from the library: the lookup order, the resolved options and the bounds
+ * every retry delay must fall in. The default-policy table and the option
+ * defaults are the contract's (test/support/contract.ts), never `src`'s.
  */
-import { DEFAULT_OPTIONS } from '../../src/index.js'
+import { CONTRACT_CLOSE_CODES, CONTRACT_DEFAULTS, CONTRACT_HEARTBEAT_MESSAGE } from '../support/contract.js'
 import type { BackoffSpec, DecisionSpec, FunctionResultSpec, Jitter, OptionsSpec, PolicySpec } from './scenario.js'
 
 /** The longest delay `setTimeout` can hold. */
@@ -18,34 +19,12 @@ export interface Backoff {
 
 type BuiltIn = 'stop' | 'retry' | 'error' | { backoff: Partial<Backoff> }
 
-/** The contract's default-policy table; every code it does not name falls to the built-in default, `retry`. */
-export const CONTRACT_TABLE: Readonly<Record<number, BuiltIn>> = {
-  1000: 'stop',
-  1001: 'retry',
-  1002: 'error',
-  1003: 'error',
-  1005: 'retry',
-  1006: 'retry',
-  1007: 'error',
-  1008: 'error',
-  1009: 'error',
-  1010: 'error',
-  1011: 'retry',
-  1012: 'retry',
-  1013: { backoff: { initialDelayMs: 5000, maxDelayMs: 60_000 } },
-  1014: 'retry',
-  1015: 'error',
-  3000: 'error',
-  3003: 'error',
-  3008: 'retry',
-}
+/** The contract's rows as the lookup reads them; every code they do not name falls to the built-in default, `retry`. */
+const BUILT_IN_ROWS: Readonly<Record<number, BuiltIn>> = Object.fromEntries(
+  CONTRACT_CLOSE_CODES.map((row) => [row.code, row.backoff === undefined ? row.action : { backoff: row.backoff }]),
+)
 
-/**
- * The defaults come from the public `DEFAULT_OPTIONS`: the backoff defaults were
- * retuned on purpose (commit e49420c: 5000/15000 instead of the contract's
- * 1000/30000); the model checks behaviour against whatever is documented there.
- */
-export const DEFAULT_BACKOFF: Backoff = { ...DEFAULT_OPTIONS.backoff }
+const DEFAULT_BACKOFF: Backoff = { ...CONTRACT_DEFAULTS.backoff }
 
 export interface ResolvedModelOptions {
   backoff: Backoff
@@ -65,12 +44,12 @@ function mergeBackoff(base: Backoff, over: BackoffSpec | Partial<Backoff> | unde
 export function resolveModelOptions(spec: OptionsSpec): ResolvedModelOptions {
   return {
     backoff: mergeBackoff(DEFAULT_BACKOFF, spec.backoff),
-    maxRetries: spec.maxRetries ?? DEFAULT_OPTIONS.maxRetries,
-    stableAfterMs: spec.stableAfterMs ?? DEFAULT_OPTIONS.stableAfterMs,
-    connectTimeoutMs: spec.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
-    buffer: spec.buffer === false ? false : { ...DEFAULT_OPTIONS.buffer, ...spec.buffer },
-    heartbeat: spec.heartbeat === undefined ? false : { message: 'ping', ...spec.heartbeat },
-    reconnectOnOnline: spec.reconnectOnOnline ?? true,
+    maxRetries: spec.maxRetries ?? CONTRACT_DEFAULTS.maxRetries,
+    stableAfterMs: spec.stableAfterMs ?? CONTRACT_DEFAULTS.stableAfterMs,
+    connectTimeoutMs: spec.connectTimeoutMs ?? CONTRACT_DEFAULTS.connectTimeoutMs,
+    buffer: spec.buffer === false ? false : { ...CONTRACT_DEFAULTS.buffer, ...spec.buffer },
+    heartbeat: spec.heartbeat === undefined ? false : { message: CONTRACT_HEARTBEAT_MESSAGE, ...spec.heartbeat },
+    reconnectOnOnline: spec.reconnectOnOnline ?? CONTRACT_DEFAULTS.reconnectOnOnline,
     policies: spec.policies ?? [],
   }
 }
@@ -135,7 +114,7 @@ export function lookup(options: ResolvedModelOptions, code: number, attempt: num
     .filter((entry) => entry.range !== undefined && entry.range[0] <= code && code <= entry.range[1])
     .sort((a, b) => a.range![1] - a.range![0] - (b.range![1] - b.range![0]))
   for (const { key, policy } of ranges) candidates.push({ key, policy })
-  const builtIn = Object.hasOwn(CONTRACT_TABLE, code) ? CONTRACT_TABLE[code] : undefined
+  const builtIn = Object.hasOwn(BUILT_IN_ROWS, code) ? BUILT_IN_ROWS[code] : undefined
   if (builtIn !== undefined) candidates.push({ builtIn })
   for (const [key, policy] of table) if (key === 'default') candidates.push({ key, policy })
   candidates.push({ builtIn: 'retry' })

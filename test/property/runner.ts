@@ -1,6 +1,6 @@
 /**
  * Runs one scenario against the real `ResilientWebSocket` around the
- * scriptable fake, with fake timers and a stubbed window/navigator, feeding
+ * scriptable fake, with fake timers and a stubbed page (window, document, navigator), feeding
  * what happens to the reference model and checking it after every step.
  */
 import { vi } from 'vitest'
@@ -11,8 +11,11 @@ import {
   ResilientWebSocket,
   type ResilientWebSocketOptions,
 } from '../../src/index.js'
-import { FakeWebSocket } from '../support/fake-websocket.js'
-import { Deferred, ObservedWebSocket, ObservedWebSocketConstructor, WindowStub } from './environment.js'
+import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket.js'
+import { mulberry32 } from '../support/random.js'
+import { EVENT_TYPES } from '../support/record-events.js'
+import { stubPage } from '../support/window-stub.js'
+import { Deferred } from './deferred.js'
 import { Model, PAYLOAD_PREFIX, POLICY_FAILURE } from './model.js'
 import { pickFunctionResult, resolveModelOptions } from './reference.js'
 import type { Command, DecisionSpec, ListenerSpec, OptionsSpec, PolicySpec, RandomSpec, Scenario } from './scenario.js'
@@ -21,7 +24,6 @@ const STATIC_URL = 'ws://example.test/socket'
 const INVALID_URL = 'ftp://example.test/socket'
 /** More attempts than this in one scenario and `advance` stops moving the clock. */
 const ATTEMPT_BUDGET = 100
-const EVENT_TYPES = ['open', 'message', 'error', 'close', 'reconnecting', 'drop'] as const
 
 export class ScenarioFailure extends Error {
   override name = 'ScenarioFailure'
@@ -55,21 +57,13 @@ function buildPolicies(specs: Array<[string, PolicySpec]>, model: () => Model): 
   return table as Policies
 }
 
-/** mulberry32: a small seeded PRNG returning numbers in [0, 1). */
+/** A constant draw, or a seeded sequence. */
 function randomSource(spec: RandomSpec): () => number {
-  if ('constant' in spec) return () => spec.constant
-  let state = spec.seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return 'constant' in spec ? () => spec.constant : mulberry32(spec.seed)
 }
 
 export function buildOptions(spec: OptionsSpec, model: () => Model, random: RandomSpec): ResilientWebSocketOptions {
-  const options: ResilientWebSocketOptions = { WebSocket: ObservedWebSocketConstructor, random: randomSource(random) }
+  const options: ResilientWebSocketOptions = { WebSocket: FakeWebSocketConstructor, random: randomSource(random) }
   if (spec.policies) options.policies = buildPolicies(spec.policies, model)
   if (spec.backoff) options.backoff = { ...spec.backoff }
   if (spec.maxRetries !== undefined) options.maxRetries = spec.maxRetries
@@ -108,12 +102,8 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   FakeWebSocket.reset()
   const start = Date.now()
   const now = () => Date.now() - start
-  const win = new WindowStub()
-  const navigator = { onLine: true }
+  const page = stubPage()
   const reported: unknown[] = []
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win))
-  vi.stubGlobal('navigator', navigator)
   vi.stubGlobal('reportError', (error: unknown) => reported.push(error))
 
   const resolved = resolveModelOptions(scenario.options)
@@ -165,7 +155,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     }
   }
 
-  ObservedWebSocket.onCreate = (socket) => model.onSocketCreated(socket)
+  FakeWebSocket.onCreate = (socket) => model.onSocketCreated(socket)
 
   const provider = () => {
     const steps = scenario.url === 'static' ? [] : scenario.url
@@ -207,7 +197,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     // (@sinonjs/fake-timers); events still owed may be waiting for that task.
     // Nested app calls can chain such tasks, hence a few.
     for (let extra = 0; extra < 5 && model.owesEvents; extra++) await vi.advanceTimersByTimeAsync(1)
-    const violations = model.settle(ws!, vi.getTimerCount(), win.counts())
+    const violations = model.settle(ws!, vi.getTimerCount(), page.counts())
     if (reported.length !== thrown.length || reported.some((error, index) => error !== thrown[index])) {
       model.violate(
         `reportError got ${reported.map(String).join(', ') || 'nothing'}; the listeners threw ${thrown.map(String).join(', ') || 'nothing'}`,
@@ -264,7 +254,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     if (model.phase !== 'closed') fail(`the run did not end (phase ${model.phase})`)
     return { model, steps: trace.length }
   } finally {
-    ObservedWebSocket.onCreate = undefined
+    FakeWebSocket.onCreate = undefined
     vi.unstubAllGlobals()
     vi.useRealTimers()
   }
@@ -424,9 +414,9 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       }
       case 'network': {
         const online = model.offline
-        navigator.onLine = online
         model.network(online)
-        win.dispatchEvent(new Event(online ? 'online' : 'offline'))
+        if (online) page.window.goOnline()
+        else page.window.goOffline()
         return `${label} -> ${online ? 'online' : 'offline'}`
       }
       case 'settleProvider': {
@@ -444,9 +434,11 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
         const left = model.abandoned.filter((candidate) => candidate.readyState !== FakeWebSocket.CLOSED)
         const target = left[command.pick % Math.max(1, left.length)]
         if (target === undefined) return undefined
+        // What a browser can still report for an abandoned socket: a close frame only if it was established.
         if (command.event === 'fail') target.fail()
-        else if (command.event === 'serverClose') target.serverClose(1001)
-        else target.finishClose()
+        else if (command.event === 'serverClose' && target.established) target.serverClose(1001)
+        else if (target.readyState === FakeWebSocket.CLOSING) target.finishClose()
+        else target.fail()
         return label
       }
     }

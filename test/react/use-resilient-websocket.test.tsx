@@ -12,15 +12,8 @@ import {
   type UseResilientWebSocketResult,
   useResilientWebSocket,
 } from '../../src/react.js'
-import {
-  eventually,
-  FAST_OPTIONS,
-  releaseDelayedClose,
-  serverStats,
-  settle,
-  uniqueKey,
-  wsUrl,
-} from '../browser/helpers.js'
+import { FAST_OPTIONS, releaseDelayedClose, serverStats, uniqueKey, wsUrl } from '../browser/helpers.js'
+import { eventually, settle } from '../support/wait.js'
 
 /** Every render of a probe, in order (StrictMode renders twice in development: both are recorded). */
 type Renders = UseResilientWebSocketResult[]

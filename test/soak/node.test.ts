@@ -13,6 +13,7 @@ import { createServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket as WsWebSocket } from 'ws'
 import { ResilientWebSocket } from '../../src/index.js'
+import { sleep } from '../support/wait.js'
 import { Cycler, countTimers, instrument, listenerCounts } from './cycles.js'
 import { CYCLES, HEAP_BOUND_BYTES, heapFigures, WARMUP_CYCLES } from './limits.js'
 import { type SoakServer, startSoakServer } from './soak-server.js'
@@ -128,9 +129,9 @@ describe('Node, ws as the native socket: abandoning a CONNECTING socket', () => 
       backoff: { initialDelayMs: 1, maxDelayMs: 2 },
     })
     act(socket)
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await sleep(100)
     socket.close()
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await sleep(50)
     expect(unhandled.map(String)).toEqual([])
   })
 
@@ -147,7 +148,7 @@ describe('Node, ws as the native socket: abandoning a CONNECTING socket', () => 
       maxRetries: 0,
     })
     await new Promise((resolve) => socket.once('close', resolve))
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await sleep(50)
     for (const connection of held) connection.destroy()
     silent.close()
     expect(unhandled.map(String)).toEqual([])

@@ -235,12 +235,15 @@ describe('stopping with a queue', () => {
     const ws = createSocket()
     const log = recordEvents(ws)
     await tick()
+    FakeWebSocket.latest().open()
+    // Between the server's close frame and the close event, send() queues (README: drop-in differences).
+    FakeWebSocket.latest().serverCloseFrame(1008, 'go away')
     ws.send('queued')
-    FakeWebSocket.latest().serverClose(1008, 'go away')
+    FakeWebSocket.latest().finishClose()
     await tick()
-    expect(log.types()).toEqual(['drop', 'error', 'close'])
+    expect(log.types()).toEqual(['open', 'drop', 'error', 'close'])
     expect(log.of('drop')[0]).toMatchObject({ data: 'queued', reason: 'closed' })
-    expect(log.of('error')[0].error).toMatchObject({ name: 'CloseCodeError', code: 1008 })
+    expect(log.of('error')[0]!.error).toMatchObject({ name: 'CloseCodeError', code: 1008 })
   })
 
   it('drops the queue, then errors, then closes when retries run out', async () => {
@@ -254,7 +257,9 @@ describe('stopping with a queue', () => {
     FakeWebSocket.latest().fail()
     await tick()
     // The failing attempt's own error event may come first; after it: drops, the CloseCodeError, the final close.
-    const stopping = log.filter((entry) => entry.type !== 'error' || entry.event.error instanceof CloseCodeError)
+    const stopping = log.filter(
+      (entry) => entry.type !== 'error' || (entry.event as ErrorEvent).error instanceof CloseCodeError,
+    )
     expect(stopping.map((entry) => entry.type)).toEqual(['drop', 'error', 'close'])
     expect(log.of('error')).toHaveLength(2)
     expect(log.of('drop')[0]).toMatchObject({ data: 'never sent', reason: 'closed' })

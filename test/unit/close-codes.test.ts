@@ -1,31 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CLOSE_CODES, CloseCodeError, describeCloseCode } from '../../src/index.js'
+import { CONTRACT_CLOSE_CODES, type ContractAction, contractRow } from '../support/contract.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 import { createSocket, recordEvents, tick } from '../support/harness.js'
 
-type Action = 'stop' | 'retry' | 'error'
-
-/** The default-policy table of the contract, row by row. */
-const TABLE: Array<[code: number, name: string, action: Action]> = [
-  [1000, 'Normal Closure', 'stop'],
-  [1001, 'Going Away', 'retry'],
-  [1002, 'Protocol Error', 'error'],
-  [1003, 'Unsupported Data', 'error'],
-  [1005, 'No Status Received', 'retry'],
-  [1006, 'Abnormal Closure', 'retry'],
-  [1007, 'Invalid Frame Payload Data', 'error'],
-  [1008, 'Policy Violation', 'error'],
-  [1009, 'Message Too Big', 'error'],
-  [1010, 'Mandatory Extension', 'error'],
-  [1011, 'Internal Error', 'retry'],
-  [1012, 'Service Restart', 'retry'],
-  [1013, 'Try Again Later', 'retry'],
-  [1014, 'Bad Gateway', 'retry'],
-  [1015, 'TLS Handshake', 'error'],
-  [3000, 'Unauthorized', 'error'],
-  [3003, 'Forbidden', 'error'],
-  [3008, 'Timeout', 'retry'],
-]
+/** The contract's default-policy table, row by row. */
+const TABLE = CONTRACT_CLOSE_CODES.map((row) => [row.code, row.name, row.action] as const)
 
 /** Codes no row names: the built-in default applies (retry). */
 const UNNAMED_CODES = [1004, 1016, 2999, 3001, 3999, 4000, 4001, 4999]
@@ -44,9 +24,9 @@ describe('CLOSE_CODES', () => {
     expect(actionOf(entry!.policy)).toBe(action)
   })
 
-  it('gives 1013 its own backoff of 5000 ms initial and 60000 ms maximum', () => {
-    const policy = (CLOSE_CODES as Record<number, { policy: unknown }>)[1013]!.policy
-    expect(policy).toMatchObject({ action: 'retry', backoff: { initialDelayMs: 5000, maxDelayMs: 60_000 } })
+  it.each(CONTRACT_CLOSE_CODES.filter((row) => row.backoff))('gives $code its own backoff', ({ code, backoff }) => {
+    const policy = (CLOSE_CODES as Record<number, { policy: unknown }>)[code]!.policy
+    expect(policy).toEqual({ action: 'retry', backoff })
   })
 })
 
@@ -109,7 +89,8 @@ describe('default policy behaviour', () => {
     return { ws, log }
   }
 
-  const rows = (action: Action) => TABLE.filter((row) => row[2] === action).map(([code, name]) => [code, name] as const)
+  const rows = (action: ContractAction) =>
+    TABLE.filter((row) => row[2] === action).map(([code, name]) => [code, name] as const)
 
   it.each(rows('stop'))('stops on %i (%s) without an error', async (code) => {
     const { ws, log } = await closeWith(code)
@@ -127,7 +108,7 @@ describe('default policy behaviour', () => {
     expect(log.of('close')[0]).toMatchObject({ code, reason: `server said ${code}`, willReconnect: true })
     expect(log.of('reconnecting')[0]).toMatchObject({ attempt: 1, code, reason: `server said ${code}` })
     expect(ws.readyState).toBe(ws.CONNECTING)
-    await vi.advanceTimersByTimeAsync(log.of('reconnecting')[0].delayMs)
+    await vi.advanceTimersByTimeAsync(log.of('reconnecting')[0]!.delayMs)
     expect(FakeWebSocket.instances).toHaveLength(2)
     ws.close()
   })
@@ -135,7 +116,7 @@ describe('default policy behaviour', () => {
   it.each(rows('error'))('surfaces a CloseCodeError and stops on %i (%s)', async (code) => {
     const { ws, log } = await closeWith(code)
     expect(log.types()).toEqual(['open', 'error', 'close'])
-    const error = log.of('error')[0].error
+    const error = log.of('error')[0]!.error
     expect(error).toBeInstanceOf(CloseCodeError)
     expect(error).toBeInstanceOf(Error)
     expect(error).toMatchObject({ name: 'CloseCodeError', code, reason: `server said ${code}` })
@@ -146,6 +127,10 @@ describe('default policy behaviour', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('has no row for the codes the tests use as unnamed', () => {
+    expect(UNNAMED_CODES.filter((code) => contractRow(code) !== undefined)).toEqual([])
+  })
+
   it.each(UNNAMED_CODES)('retries on %i, which no row names', async (code) => {
     const { ws, log } = await closeWith(code)
     expect(log.types()).toEqual(['open', 'close', 'reconnecting'])
@@ -153,10 +138,11 @@ describe('default policy behaviour', () => {
     ws.close()
   })
 
-  it('waits 5000 ms before retrying after 1013 although the default backoff starts at 1000 ms', async () => {
+  it('waits 1013’s own initial delay before retrying although the configured backoff starts at 1000 ms', async () => {
+    const initialDelayMs = contractRow(1013)!.backoff!.initialDelayMs
     const { ws, log } = await closeWith(1013)
-    expect(log.of('reconnecting')[0]).toMatchObject({ delayMs: 5000 })
-    await vi.advanceTimersByTimeAsync(4999)
+    expect(log.of('reconnecting')[0]).toMatchObject({ delayMs: initialDelayMs })
+    await vi.advanceTimersByTimeAsync(initialDelayMs - 1)
     expect(FakeWebSocket.instances).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
     expect(FakeWebSocket.instances).toHaveLength(2)

@@ -1,86 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 import { createSocket, recordEvents, tick } from '../support/harness.js'
+import {
+  type DocumentStub,
+  type PageOptions,
+  type PageStub,
+  stubPage,
+  type WindowStub,
+} from '../support/window-stub.js'
 
-/** An EventTarget that knows which listeners are currently registered on it. */
-class TrackingTarget extends EventTarget {
-  readonly registered = new Set<string>()
-  private readonly keys = new Map<string, string>()
-  private nextId = 0
+let page: PageStub
+let win: WindowStub
+let doc: DocumentStub
 
-  /** One key per (type, listener, capture), the triple EventTarget dedupes on. */
-  private key(type: string, listener: unknown, options?: boolean | EventListenerOptions): string {
-    const capture = typeof options === 'boolean' ? options : Boolean(options?.capture)
-    const ids = this.listenerIds
-    if (!ids.has(listener)) ids.set(listener, ++this.nextId)
-    const key = `${type}#${ids.get(listener)}.${capture}`
-    this.keys.set(key, key)
-    return key
-  }
-
-  private readonly listenerIds = new Map<unknown, number>()
-
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    if (listener) this.registered.add(this.key(type, listener, options))
-    super.addEventListener(type, listener, options)
-  }
-
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    if (listener) this.registered.delete(this.key(type, listener, options))
-    super.removeEventListener(type, listener, options)
-  }
-
-  /** How many listeners are registered per event type. */
-  counts(): Record<string, number> {
-    const counts: Record<string, number> = {}
-    for (const key of this.registered) {
-      const type = key.slice(0, key.indexOf('#'))
-      counts[type] = (counts[type] ?? 0) + 1
-    }
-    return counts
-  }
-}
-
-class FakeDocument extends TrackingTarget {
-  visibilityState: DocumentVisibilityState = 'visible'
-
-  becomeVisible(): void {
-    this.visibilityState = 'visible'
-    this.dispatchEvent(new Event('visibilitychange'))
-  }
-
-  becomeHidden(): void {
-    this.visibilityState = 'hidden'
-    this.dispatchEvent(new Event('visibilitychange'))
-  }
-}
-
-let win: TrackingTarget
-let doc: FakeDocument
-let nav: { onLine: boolean }
-
-function pageTransition(type: 'pagehide' | 'pageshow', persisted: boolean): void {
-  win.dispatchEvent(Object.assign(new Event(type), { persisted }))
+/** A page that starts in another state than the default (online, visible, showing). */
+function restub(options: PageOptions): void {
+  vi.unstubAllGlobals()
+  page = stubPage(options)
+  win = page.window
+  doc = page.document
 }
 
 beforeEach(() => {
   FakeWebSocket.reset()
   vi.useFakeTimers()
-  win = new TrackingTarget()
-  doc = new FakeDocument()
-  nav = { onLine: true }
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win))
-  vi.stubGlobal('document', doc)
-  vi.stubGlobal('navigator', nav)
+  restub({})
 })
 
 afterEach(() => {
@@ -92,12 +36,12 @@ describe('offline and online', () => {
   it('holds a retry scheduled after an offline event until the online event, then connects at once', async () => {
     const ws = createSocket()
     await tick()
-    win.dispatchEvent(new Event('offline'))
+    win.goOffline()
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(120_000)
     expect(FakeWebSocket.instances).toHaveLength(1)
     expect(ws.readyState).toBe(ws.CONNECTING)
-    win.dispatchEvent(new Event('online'))
+    win.goOnline()
     await tick()
     expect(FakeWebSocket.instances).toHaveLength(2)
     ws.close()
@@ -107,37 +51,38 @@ describe('offline and online', () => {
     const ws = createSocket()
     await tick()
     FakeWebSocket.latest().fail()
-    win.dispatchEvent(new Event('offline'))
+    win.goOffline()
     await vi.advanceTimersByTimeAsync(120_000)
     expect(FakeWebSocket.instances).toHaveLength(1)
-    win.dispatchEvent(new Event('online'))
+    win.goOnline()
     await tick()
     expect(FakeWebSocket.instances).toHaveLength(2)
     ws.close()
   })
 
-  it('holds a retry scheduled while navigator.onLine is false', async () => {
+  it('holds a retry scheduled while navigator.onLine is false (a page that started offline sees no offline event)', async () => {
+    restub({ onLine: false })
     const ws = createSocket()
     await tick()
-    nav.onLine = false
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(120_000)
     expect(FakeWebSocket.instances).toHaveLength(1)
-    nav.onLine = true
-    win.dispatchEvent(new Event('online'))
+    win.goOnline()
     await tick()
     expect(FakeWebSocket.instances).toHaveLength(2)
     ws.close()
   })
 
-  it('fires a pending retry at once on the online event', async () => {
+  it('fires a pending retry at once on the online event, cutting what is left of the wait', async () => {
     const ws = createSocket()
     await tick()
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(1000)
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(100)
-    win.dispatchEvent(new Event('online'))
+    // 1900 ms of the 2000 ms wait are left; a browser fires online only after an offline.
+    win.goOffline()
+    win.goOnline()
     await tick()
     expect(FakeWebSocket.instances).toHaveLength(3)
     ws.close()
@@ -148,8 +93,8 @@ describe('offline and online', () => {
     const log = recordEvents(ws)
     await tick()
     FakeWebSocket.latest().open()
-    win.dispatchEvent(new Event('offline'))
-    win.dispatchEvent(new Event('online'))
+    win.goOffline()
+    win.goOnline()
     await tick()
     expect(FakeWebSocket.instances).toHaveLength(1)
     expect(FakeWebSocket.latest().closeCalls).toEqual([])
@@ -160,12 +105,12 @@ describe('offline and online', () => {
   it('ignores offline and online with reconnectOnOnline false', async () => {
     const ws = createSocket({ reconnectOnOnline: false })
     await tick()
-    win.dispatchEvent(new Event('offline'))
+    win.goOffline()
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(1000)
     expect(FakeWebSocket.instances).toHaveLength(2)
     FakeWebSocket.latest().fail()
-    win.dispatchEvent(new Event('online'))
+    win.goOnline()
     await tick()
     expect(FakeWebSocket.instances).toHaveLength(2)
     await vi.advanceTimersByTimeAsync(2000)
@@ -176,7 +121,7 @@ describe('offline and online', () => {
 
 describe('visibility', () => {
   it('connects at once with the attempt counter reset when a hidden page becomes visible during a retry wait', async () => {
-    doc.visibilityState = 'hidden'
+    restub({ visibilityState: 'hidden' })
     const ws = createSocket()
     const log = recordEvents(ws)
     await tick()
@@ -208,7 +153,7 @@ describe('visibility', () => {
   })
 
   it('leaves an open connection alone when the page becomes visible', async () => {
-    doc.visibilityState = 'hidden'
+    restub({ visibilityState: 'hidden' })
     const ws = createSocket()
     const log = recordEvents(ws)
     await tick()
@@ -229,7 +174,7 @@ describe('back/forward cache', () => {
     await tick()
     const first = FakeWebSocket.latest()
     first.open()
-    pageTransition('pagehide', true)
+    win.pageHide(true)
     expect(first.closeCalls).toHaveLength(1)
     expect(log.of('close')).toEqual([expect.objectContaining({ wasClean: false, willReconnect: true })])
     expect(log.of('reconnecting')).toEqual([])
@@ -237,7 +182,7 @@ describe('back/forward cache', () => {
     expect(FakeWebSocket.instances).toHaveLength(1)
     first.finishClose()
     expect(log.of('close')).toHaveLength(1)
-    pageTransition('pageshow', true)
+    win.pageShow(true)
     await tick()
     expect(FakeWebSocket.instances).toHaveLength(2)
     FakeWebSocket.latest().open()
@@ -250,25 +195,38 @@ describe('back/forward cache', () => {
     const log = recordEvents(ws)
     await tick()
     FakeWebSocket.latest().open()
-    pageTransition('pagehide', true)
+    win.pageHide(true)
     ws.close()
     await tick()
     expect(log.of('close').map((event) => event.willReconnect)).toEqual([true, false])
     expect(ws.readyState).toBe(ws.CLOSED)
-    pageTransition('pageshow', true)
+    win.pageShow(true)
     await vi.advanceTimersByTimeAsync(60_000)
     expect(FakeWebSocket.instances).toHaveLength(1)
-    expect(win.registered.size).toBe(0)
+    expect(win.total()).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('ignores pagehide and pageshow that are not persisted', async () => {
+  it('ignores a pagehide that is not persisted (the page is unloaded, not cached)', async () => {
     const ws = createSocket()
     const log = recordEvents(ws)
     await tick()
     FakeWebSocket.latest().open()
-    pageTransition('pagehide', false)
-    pageTransition('pageshow', false)
+    win.pageHide(false)
+    await tick()
+    expect(FakeWebSocket.latest().closeCalls).toEqual([])
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    expect(log.types()).toEqual(['open'])
+    ws.close()
+  })
+
+  it('ignores a pageshow that is not persisted (the first show of a page created while loading)', async () => {
+    restub({ showing: false })
+    const ws = createSocket()
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    win.pageShow(false)
     await tick()
     expect(FakeWebSocket.latest().closeCalls).toEqual([])
     expect(FakeWebSocket.instances).toHaveLength(1)
@@ -279,7 +237,7 @@ describe('back/forward cache', () => {
 
 describe('delays the server asked for', () => {
   async function waitingAfter1013() {
-    doc.visibilityState = 'hidden'
+    restub({ visibilityState: 'hidden' })
     const ws = createSocket()
     const log = recordEvents(ws)
     await tick()
@@ -291,7 +249,8 @@ describe('delays the server asked for', () => {
 
   it('does not let the online event cut a 1013 delay', async () => {
     const ws = await waitingAfter1013()
-    win.dispatchEvent(new Event('online'))
+    win.goOffline()
+    win.goOnline()
     await vi.advanceTimersByTimeAsync(4999)
     expect(FakeWebSocket.instances).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
@@ -311,8 +270,8 @@ describe('delays the server asked for', () => {
 
   it('does not let a persisted pageshow cut a 1013 delay', async () => {
     const ws = await waitingAfter1013()
-    pageTransition('pagehide', true)
-    pageTransition('pageshow', true)
+    win.pageHide(true)
+    win.pageShow(true)
     await vi.advanceTimersByTimeAsync(4999)
     expect(FakeWebSocket.instances).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
@@ -323,11 +282,11 @@ describe('delays the server asked for', () => {
   it('a 1013 wait frozen in the back/forward cache past its end connects at once on pageshow', async () => {
     const ws = await waitingAfter1013()
     await vi.advanceTimersByTimeAsync(1000)
-    pageTransition('pagehide', true)
+    win.pageHide(true)
     expect(vi.getTimerCount()).toBe(0)
     await vi.advanceTimersByTimeAsync(10_000)
     expect(FakeWebSocket.instances).toHaveLength(1)
-    pageTransition('pageshow', true)
+    win.pageShow(true)
     expect(FakeWebSocket.instances).toHaveLength(2)
     ws.close()
   })
@@ -335,9 +294,9 @@ describe('delays the server asked for', () => {
   it('a 1013 wait restored before its end runs only what is left of it', async () => {
     const ws = await waitingAfter1013()
     await vi.advanceTimersByTimeAsync(1000)
-    pageTransition('pagehide', true)
+    win.pageHide(true)
     await vi.advanceTimersByTimeAsync(1000)
-    pageTransition('pageshow', true)
+    win.pageShow(true)
     await vi.advanceTimersByTimeAsync(2999)
     expect(FakeWebSocket.instances).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
@@ -352,20 +311,21 @@ describe('delays the server asked for', () => {
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(1001, 'deploy')
     expect(log.of('reconnecting')[0]).toMatchObject({ attempt: 1, delayMs: 60_000 })
-    pageTransition('pagehide', true)
-    pageTransition('pageshow', true)
+    win.pageHide(true)
+    win.pageShow(true)
     expect(FakeWebSocket.instances).toHaveLength(2)
     expect(ws.retryCount).toBe(1)
     ws.close()
   })
 
   it('does not let the online event or a visible page cut a delay a policy returned', async () => {
-    doc.visibilityState = 'hidden'
+    restub({ visibilityState: 'hidden' })
     const ws = createSocket({ policies: { 4001: (event) => ({ action: 'retry', delayMs: Number(event.reason) }) } })
     await tick()
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001, '3000')
-    win.dispatchEvent(new Event('online'))
+    win.goOffline()
+    win.goOnline()
     doc.becomeVisible()
     await vi.advanceTimersByTimeAsync(2999)
     expect(FakeWebSocket.instances).toHaveLength(1)
@@ -400,8 +360,8 @@ describe('window and document listeners', () => {
     ws.close()
     FakeWebSocket.latest().finishClose()
     await tick()
-    expect(win.registered.size).toBe(0)
-    expect(doc.registered.size).toBe(0)
+    expect(win.total()).toBe(0)
+    expect(doc.total()).toBe(0)
   })
 
   it('removes its listeners when close() stops it during a retry wait', async () => {
@@ -410,8 +370,8 @@ describe('window and document listeners', () => {
     FakeWebSocket.latest().fail()
     ws.close()
     await tick()
-    expect(win.registered.size).toBe(0)
-    expect(doc.registered.size).toBe(0)
+    expect(win.total()).toBe(0)
+    expect(doc.total()).toBe(0)
   })
 
   it('removes its listeners when a policy stops it, and then ignores the environment', async () => {
@@ -421,10 +381,13 @@ describe('window and document listeners', () => {
     FakeWebSocket.latest().serverClose(1008)
     await tick()
     expect(ws.readyState).toBe(ws.CLOSED)
-    expect(win.registered.size).toBe(0)
-    expect(doc.registered.size).toBe(0)
-    win.dispatchEvent(new Event('online'))
-    pageTransition('pageshow', true)
+    expect(win.total()).toBe(0)
+    expect(doc.total()).toBe(0)
+    win.goOffline()
+    win.goOnline()
+    win.pageHide(true)
+    win.pageShow(true)
+    doc.becomeHidden()
     doc.becomeVisible()
     await vi.advanceTimersByTimeAsync(60_000)
     expect(FakeWebSocket.instances).toHaveLength(1)
@@ -438,7 +401,7 @@ describe('window and document listeners', () => {
     FakeWebSocket.latest().fail()
     await tick()
     expect(ws.readyState).toBe(ws.CLOSED)
-    expect(win.registered.size).toBe(0)
-    expect(doc.registered.size).toBe(0)
+    expect(win.total()).toBe(0)
+    expect(doc.total()).toBe(0)
   })
 })

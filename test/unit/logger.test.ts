@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { consoleLogger, LOG_EVENTS, type LogEntry, type ResilientWebSocketOptions } from '../../src/index.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 import { createSocket, recordEvents, TEST_URL, tick } from '../support/harness.js'
+import { type PageStub, stubPage } from '../support/window-stub.js'
 
 /** Every event name any test below saw, to check that each documented one is reachable. */
 const seen = new Set<string>()
@@ -29,20 +30,12 @@ function capture(options: ResilientWebSocketOptions = {}, url: Parameters<typeof
   return { ws, entries, events, last }
 }
 
-let win: EventTarget
-let nav: { onLine: boolean }
-let doc: EventTarget & { visibilityState: DocumentVisibilityState }
+let page: PageStub
 
 beforeEach(() => {
   vi.useFakeTimers()
   FakeWebSocket.reset()
-  win = new EventTarget()
-  nav = { onLine: true }
-  doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState })
-  vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
-  vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win))
-  vi.stubGlobal('navigator', nav)
-  vi.stubGlobal('document', doc)
+  page = stubPage()
 })
 afterEach(() => {
   vi.useRealTimers()
@@ -222,25 +215,23 @@ describe('one entry per decision', () => {
   it('page lifecycle: waiting for online, the shortcuts that cut a wait, the back/forward cache', async () => {
     const { ws, last, events } = capture()
     FakeWebSocket.latest().open()
-    win.dispatchEvent(new Event('offline'))
+    page.window.goOffline()
     FakeWebSocket.latest().fail()
     expect(last('retry.scheduled')?.data).toMatchObject({ offline: true })
     await vi.advanceTimersByTimeAsync(1000)
     expect(last('retry.waiting-online')?.data).toEqual({ attempt: 1 })
-    win.dispatchEvent(new Event('online'))
+    page.window.goOnline()
     expect(last('retry.now')?.data).toEqual({ trigger: 'online' })
 
     FakeWebSocket.latest().open()
-    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }))
+    page.window.pageHide(true)
     expect(events().at(-1)).toBe('page.suspended')
-    win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }))
+    page.window.pageShow(true)
     expect(last('retry.now')?.data).toEqual({ trigger: 'pageshow' })
 
     FakeWebSocket.latest().fail()
-    doc.visibilityState = 'hidden'
-    doc.dispatchEvent(new Event('visibilitychange'))
-    doc.visibilityState = 'visible'
-    doc.dispatchEvent(new Event('visibilitychange'))
+    page.document.becomeHidden()
+    page.document.becomeVisible()
     expect(last('retry.now')?.data).toEqual({ trigger: 'visible' })
     ws.close()
   })
@@ -273,7 +264,8 @@ describe('secrets', () => {
       out.push(entry.message, JSON.stringify(entry))
       for (const value of Object.values(entry.data ?? {})) out.push(String(value))
     }
-    for (const { event } of events) {
+    for (const { event: recorded } of events) {
+      const event = recorded as Partial<{ reason: string; message: string; error: unknown }>
       out.push(JSON.stringify(event), String(event.reason ?? ''), String(event.message ?? ''))
       if (event.error !== undefined) out.push(String(event.error), JSON.stringify(event.error))
     }
@@ -296,6 +288,7 @@ describe('secrets', () => {
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(1000)
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(1008, 'bad token')
     expect(more.map((entry) => entry.event)).toContain('socket.stopped')
     expect(moreEvents.of('error').length).toBeGreaterThan(0)

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_OPTIONS, ResilientWebSocket, type ResilientWebSocketOptions } from '../../src/index.js'
+import { ResilientWebSocket, type ResilientWebSocketOptions } from '../../src/index.js'
+import { CONTRACT_DEFAULTS } from '../support/contract.js'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket.js'
 import { TEST_URL } from '../support/harness.js'
 
@@ -100,24 +101,13 @@ describe('defaults', () => {
     ws.close()
   })
 
-  it('declares the documented defaults', () => {
-    expect(DEFAULT_OPTIONS).toMatchObject({
-      backoff: { initialDelayMs: 5000, maxDelayMs: 15_000, factor: 2, jitter: 'full' },
-      maxRetries: Number.POSITIVE_INFINITY,
-      stableAfterMs: 5000,
-      connectTimeoutMs: 10_000,
-      buffer: { maxMessages: 1000, maxBytes: 1_048_576, overflow: 'drop-oldest' },
-      reconnectOnOnline: true,
-    })
-  })
-
-  it('uses full jitter over a 5000 ms initial delay by default', async () => {
+  it('uses full jitter over the contract’s initial delay by default', async () => {
     const ws = new ResilientWebSocket(TEST_URL, undefined, { WebSocket: FakeWebSocketConstructor, random: () => 0.5 })
     const delays: number[] = []
     ws.on('reconnecting', (event) => delays.push(event.delayMs))
     await vi.advanceTimersByTimeAsync(0)
     FakeWebSocket.latest().fail()
-    expect(delays).toEqual([2500])
+    expect(delays).toEqual([0.5 * CONTRACT_DEFAULTS.backoff.initialDelayMs])
     ws.close()
   })
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CloseCodeError, MAX_DELAY_MS, type ResilientWebSocketOptions } from '../../src/index.js'
+import { contractRow } from '../support/contract.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 import { createSocket, recordEvents, tick } from '../support/harness.js'
 
@@ -99,6 +100,7 @@ describe('policy functions', () => {
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001, 'first')
     await vi.advanceTimersByTimeAsync(1000)
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001, 'second')
     expect(calls).toEqual([
       { code: 4001, reason: 'first', attempt: 1 },
@@ -128,8 +130,9 @@ describe('policy functions', () => {
     const ws = createSocket({ policies: { 4001: () => ({ action: 'retry', delayMs: 1e12 }) } })
     const log = recordEvents(ws)
     await tick()
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001)
-    expect(log.of('reconnecting')[0].delayMs).toBe(MAX_DELAY_MS)
+    expect(log.of('reconnecting')[0]!.delayMs).toBe(MAX_DELAY_MS)
     await vi.advanceTimersByTimeAsync(MAX_DELAY_MS - 1)
     expect(FakeWebSocket.instances).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
@@ -141,6 +144,7 @@ describe('policy functions', () => {
     const ws = createSocket({ policies: { 4001: () => ({ action: 'retry', delayMs: -50 }) } })
     const log = recordEvents(ws)
     await tick()
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001)
     expect(log.of('error')).toEqual([])
     expect(log.of('reconnecting')).toEqual([expect.objectContaining({ attempt: 1, delayMs: 0, code: 4001 })])
@@ -159,7 +163,7 @@ describe('policy functions', () => {
       await vi.advanceTimersByTimeAsync(10)
     }
     expect(log.of('reconnecting').map((event) => event.attempt)).toEqual([1, 2])
-    expect(log.of('error').at(-1).error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'close 2' })
+    expect(log.of('error').at(-1)!.error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'close 2' })
     expect(FakeWebSocket.instances).toHaveLength(3)
     expect(ws.readyState).toBe(ws.CLOSED)
   })
@@ -185,12 +189,14 @@ describe('policy maxRetries', () => {
     const ws = createSocket({ policies: { 4001: { action: 'retry', maxRetries: 1 } } })
     const log = recordEvents(ws)
     await tick()
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001, 'one')
     await vi.advanceTimersByTimeAsync(1000)
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001, 'two')
     await tick()
     expect(log.of('reconnecting')).toHaveLength(1)
-    expect(log.of('error').at(-1).error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'two' })
+    expect(log.of('error').at(-1)!.error).toMatchObject({ name: 'CloseCodeError', code: 4001, reason: 'two' })
     expect(log.of('close').at(-1)).toMatchObject({ willReconnect: false })
     expect(ws.readyState).toBe(ws.CLOSED)
   })
@@ -201,10 +207,11 @@ describe('policy maxRetries', () => {
     await tick()
     FakeWebSocket.latest().fail()
     await vi.advanceTimersByTimeAsync(1000)
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001)
     await tick()
     expect(log.of('reconnecting')).toHaveLength(1)
-    expect(log.of('error').at(-1).error).toMatchObject({ name: 'CloseCodeError', code: 4001 })
+    expect(log.of('error').at(-1)!.error).toMatchObject({ name: 'CloseCodeError', code: 4001 })
     expect(ws.readyState).toBe(ws.CLOSED)
   })
 
@@ -214,7 +221,7 @@ describe('policy maxRetries', () => {
     await tick()
     for (let attempt = 1; attempt <= 4; attempt++) {
       FakeWebSocket.latest().fail()
-      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1).delayMs)
+      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1)!.delayMs)
     }
     expect(log.of('reconnecting').map((event) => event.attempt)).toEqual([1, 2, 3, 4])
     expect(ws.readyState).toBe(ws.CONNECTING)
@@ -223,15 +230,18 @@ describe('policy maxRetries', () => {
 })
 
 describe('policy backoff', () => {
-  it('gives 1013 its own backoff: 5000 ms initial, 60000 ms maximum', async () => {
+  it('gives 1013 its own backoff (5000 ms initial, 60000 ms maximum), doubling with the configured factor', async () => {
+    const { initialDelayMs, maxDelayMs } = contractRow(1013)!.backoff!
     const ws = createSocket()
     const log = recordEvents(ws)
     await tick()
     for (let i = 0; i < 6; i++) {
+      FakeWebSocket.latest().open()
       FakeWebSocket.latest().serverClose(1013)
-      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1).delayMs)
+      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1)!.delayMs)
     }
-    expect(log.of('reconnecting').map((event) => event.delayMs)).toEqual([5000, 10_000, 20_000, 40_000, 60_000, 60_000])
+    const expected = [1, 2, 3, 4, 5, 6].map((attempt) => Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)))
+    expect(log.of('reconnecting').map((event) => event.delayMs)).toEqual(expected)
     ws.close()
   })
 
@@ -239,8 +249,9 @@ describe('policy backoff', () => {
     const ws = createSocket({ backoff: { jitter: 'full' }, random: () => 0.5 })
     const log = recordEvents(ws)
     await tick()
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(1013)
-    expect(log.of('reconnecting')[0].delayMs).toBe(2500)
+    expect(log.of('reconnecting')[0]!.delayMs).toBe(2500)
     ws.close()
   })
 
@@ -251,11 +262,14 @@ describe('policy backoff', () => {
     })
     const log = recordEvents(ws)
     await tick()
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001)
     await vi.advanceTimersByTimeAsync(200)
+    FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(4001)
     await vi.advanceTimersByTimeAsync(600)
-    FakeWebSocket.latest().serverClose(1006)
+    FakeWebSocket.latest().open()
+    FakeWebSocket.latest().fail()
     expect(log.of('reconnecting').map((event) => event.delayMs)).toEqual([200, 600, 9000])
     ws.close()
   })

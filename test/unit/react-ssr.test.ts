@@ -6,7 +6,7 @@
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it, vi } from 'vitest'
-import type { WebSocketConstructor } from '../../src/native-socket.js'
+import type { WebSocketConstructor } from '../../src/index.js'
 import { useResilientWebSocket } from '../../src/react.js'
 import { FakeWebSocketConstructor } from '../support/fake-websocket.js'
 

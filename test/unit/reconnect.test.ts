@@ -100,7 +100,7 @@ describe('backoff through the socket', () => {
     await tick()
     for (let i = 0; i < 3; i++) {
       FakeWebSocket.latest().fail()
-      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1).delayMs)
+      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1)!.delayMs)
     }
     // 1000 + 0.5 × (3 × previous − 1000), starting from a previous delay of initialDelayMs.
     expect(delaysOf(log)).toEqual([2000, 3500, 5750])
@@ -157,7 +157,7 @@ describe('stable connections', () => {
     for (let i = 0; i < 5; i++) {
       FakeWebSocket.latest().open()
       FakeWebSocket.latest().serverClose(1012)
-      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1).delayMs)
+      await vi.advanceTimersByTimeAsync(log.of('reconnecting').at(-1)!.delayMs)
     }
     expect(delaysOf(log)).toEqual([1000, 2000, 4000, 8000, 16_000])
     expect(log.of('open')).toHaveLength(5)
@@ -181,7 +181,7 @@ describe('maxRetries', () => {
 
     expect(log.of('reconnecting')).toHaveLength(2)
     expect(log.types().slice(-2)).toEqual(['error', 'close'])
-    const error = log.of('error').at(-1).error
+    const error = log.of('error').at(-1)!.error
     expect(error).toBeInstanceOf(CloseCodeError)
     expect(error).toMatchObject({ name: 'CloseCodeError', code: 1011, reason: 'crashed' })
     expect(log.of('close').at(-1)).toMatchObject({ code: 1011, willReconnect: false })
@@ -201,7 +201,7 @@ describe('maxRetries', () => {
     FakeWebSocket.latest().fail()
     await tick()
     expect(log.types()).toEqual(['error', 'close'])
-    expect(log.of('error')[0].error).not.toBeInstanceOf(CloseCodeError)
+    expect(log.of('error')[0]!.error).not.toBeInstanceOf(CloseCodeError)
     expect(log.of('close')[0]).toMatchObject({ code: 1006, wasClean: false, willReconnect: false })
     expect(log[0]!.readyState).toBe(ws.CLOSED)
     expect(ws.readyState).toBe(ws.CLOSED)
@@ -229,7 +229,7 @@ describe('maxRetries', () => {
     FakeWebSocket.latest().serverClose(1008, 'no')
     await tick()
     expect(log.types()).toEqual(['open', 'error', 'close'])
-    expect(log.of('error')[0].error).toMatchObject({ name: 'CloseCodeError', code: 1008 })
+    expect(log.of('error')[0]!.error).toMatchObject({ name: 'CloseCodeError', code: 1008 })
   })
 })
 

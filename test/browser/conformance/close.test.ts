@@ -5,20 +5,18 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { ResilientWebSocket } from '../../../src/index.js'
+import { recordEvents } from '../../support/record-events.js'
+import { eventually, settle } from '../../support/wait.js'
 import { engine } from '../engines.js'
 import {
   closeOpenedSockets,
-  eventually,
   NATIVE_LIKE,
   native,
   nextEvent,
   nextResilientEvent,
-  ofType,
-  record,
   releaseDelayedClose,
   resilient,
   serverStats,
-  settle,
   thrownName,
   trace,
   traceClosed,
@@ -177,28 +175,28 @@ describe('readyState around close()', () => {
 
   it('close() while CONNECTING reports willReconnect false and never opens', async () => {
     const socket = resilient(wsUrl('/hang'), undefined, NATIVE_LIKE)
-    const log = record(socket)
+    const log = recordEvents(socket)
     socket.close()
     await nextResilientEvent(socket, 'close')
     await settle()
-    expect(ofType(log, 'open')).toHaveLength(0)
-    expect(ofType(log, 'close').map((event) => event.willReconnect)).toEqual([false])
+    expect(log.of('open')).toHaveLength(0)
+    expect(log.of('close').map((event) => event.willReconnect)).toEqual([false])
   })
 
   it('interfaces/WebSocket/close/close-multiple.html: close() three times gives one close event', async () => {
     const socket = await openSocket()
-    const log = record(socket)
+    const log = recordEvents(socket)
     socket.close()
     socket.close()
     socket.close()
     await nextResilientEvent(socket, 'close')
     await settle()
-    expect(ofType(log, 'close')).toHaveLength(1)
+    expect(log.of('close')).toHaveLength(1)
   })
 
   it('interfaces/WebSocket/close/close-nested.html: close() inside the close listener does nothing', async () => {
     const socket = await openSocket()
-    const log = record(socket)
+    const log = recordEvents(socket)
     const seen: number[] = []
     socket.addEventListener('close', () => {
       seen.push(socket.readyState)
@@ -209,7 +207,7 @@ describe('readyState around close()', () => {
     await nextResilientEvent(socket, 'close')
     await settle()
     expect(seen).toEqual([ResilientWebSocket.CLOSED, ResilientWebSocket.CLOSED])
-    expect(ofType(log, 'close')).toHaveLength(1)
+    expect(log.of('close')).toHaveLength(1)
   })
 
   it('websockets/Close-server-initiated-close.any.js: a server close is reported cleanly with its code', async () => {
@@ -227,7 +225,7 @@ describe('readyState around close()', () => {
     const referenceKey = uniqueKey('server-close-held-native')
     const socket = resilient(wsUrl(`/delayed-close/4001?key=${key}`), undefined, NATIVE_LIKE)
     const reference = native(wsUrl(`/delayed-close/4001?key=${referenceKey}`))
-    const log = record(socket)
+    const log = recordEvents(socket)
     let nativeCloses = 0
     reference.addEventListener('close', () => nativeCloses++)
     // Once the page has answered the server's close frame, the closing handshake
@@ -239,28 +237,28 @@ describe('readyState around close()', () => {
     await settle()
     const seen = {
       native: [reference.readyState, nativeCloses],
-      wrapper: [socket.readyState, ofType(log, 'close').length],
+      wrapper: [socket.readyState, log.of('close').length],
     }
     expect(seen.wrapper).toEqual(seen.native)
     expect(seen.native).toEqual(engine === 'chromium' ? [WebSocket.CLOSING, 0] : [WebSocket.CLOSED, 1])
     await Promise.all([releaseDelayedClose(key), releaseDelayedClose(referenceKey)])
-    await eventually(() => expect(ofType(log, 'close')).toHaveLength(1))
-    expect(ofType(log, 'close')[0]).toMatchObject({ code: 4001, wasClean: true, willReconnect: false })
+    await eventually(() => expect(log.of('close')).toHaveLength(1))
+    expect(log.of('close')[0]).toMatchObject({ code: 4001, wasClean: true, willReconnect: false })
   })
 
   it('websockets/Close-delayed.any.js: no close event before the server has answered the closing handshake', async () => {
     const key = uniqueKey('close-delayed')
     const socket = resilient(wsUrl(`/delayed-close?key=${key}`), undefined, NATIVE_LIKE)
-    const log = record(socket)
+    const log = recordEvents(socket)
     await nextResilientEvent(socket, 'open')
     socket.close(1000)
     await eventually(async () => expect((await serverStats(key)).received).toEqual(['<close 1000>']))
     await settle()
-    expect(ofType(log, 'close')).toHaveLength(0)
+    expect(log.of('close')).toHaveLength(0)
     expect(socket.readyState).toBe(ResilientWebSocket.CLOSING)
     await releaseDelayedClose(key)
-    await eventually(() => expect(ofType(log, 'close')).toHaveLength(1))
-    const [event] = ofType(log, 'close')
+    await eventually(() => expect(log.of('close')).toHaveLength(1))
+    const [event] = log.of('close')
     expect([event?.code, event?.wasClean, socket.readyState]).toEqual([1000, true, ResilientWebSocket.CLOSED])
   })
 })

@@ -6,15 +6,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { ResilientWebSocket } from '../../../src/index.js'
+import { recordEvents } from '../../support/record-events.js'
+import { eventually } from '../../support/wait.js'
 import {
   closeOpenedSockets,
-  eventually,
   finalClose,
   NATIVE_LIKE,
   native,
   nextResilientEvent,
-  ofType,
-  record,
   refusedUrl,
   resilient,
   thrownName,
@@ -435,15 +434,15 @@ describe('interfaces/WebSocket/close/close-basic.html: event attributes are read
     const socket = resilient(wsUrl(`/plan/${key}?steps=close:1001,open`), undefined, {
       backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 'none' },
     })
-    const log = record(socket)
-    await eventually(() => expect(ofType(log, 'reconnecting')).toHaveLength(1))
+    const log = recordEvents(socket)
+    await eventually(() => expect(log.of('reconnecting')).toHaveLength(1))
     socket.send('queued')
     socket.close()
     await finalClose(log)
-    const [close] = ofType(log, 'close')
-    const [reconnecting] = ofType(log, 'reconnecting')
-    const [drop] = ofType(log, 'drop')
-    const error = ofType(log, 'error').at(-1)
+    const [close] = log.of('close')
+    const [reconnecting] = log.of('reconnecting')
+    const [drop] = log.of('drop')
+    const error = log.of('error').at(-1)
     for (const [event, fields] of [
       [close, ['willReconnect']],
       [reconnecting, ['attempt', 'delayMs', 'code', 'reason']],
