@@ -106,7 +106,7 @@ describe('close() or reconnect() called while a close is being decided or report
     FakeWebSocket.latest().serverClose(4002)
     expect(willReconnectThen).toBe(false)
     expect(log.of('close')[0]).toBe(seen)
-    expect(log.of('close')[0].willReconnect).toBe(true)
+    expect(log.of('close')[0]!.willReconnect).toBe(true)
     ws.close()
   })
 })
@@ -119,11 +119,11 @@ describe('errors carry their cause', () => {
     await vi.advanceTimersByTimeAsync(1000) // attempt 1 times out, retry scheduled
     await vi.advanceTimersByTimeAsync(1000) // retry 1 starts
     await vi.advanceTimersByTimeAsync(1000) // and times out: retries exhausted
-    const final = log.of('error').at(-1).error
+    const final = log.of('error').at(-1)!.error as CloseCodeError
     expect(final).toBeInstanceOf(CloseCodeError)
     expect(final.retriesExhausted).toBe(true)
     expect(final.cause).toBeInstanceOf(ConnectTimeoutError)
-    expect(final.cause).toBe(log.of('error').at(-2).error)
+    expect(final.cause).toBe(log.of('error').at(-2)!.error)
   })
 
   it('a CloseCodeError from an error policy has no cause: the close is all there is', async () => {
@@ -132,8 +132,8 @@ describe('errors carry their cause', () => {
     await tick()
     FakeWebSocket.latest().open()
     FakeWebSocket.latest().serverClose(1008)
-    expect(log.of('error')[0].error).toBeInstanceOf(CloseCodeError)
-    expect('cause' in log.of('error')[0].error).toBe(false)
+    expect(log.of('error')[0]!.error).toBeInstanceOf(CloseCodeError)
+    expect('cause' in (log.of('error')[0]!.error as CloseCodeError)).toBe(false)
   })
 
   it('a BufferOverflowError names the limit and keeps its value', async () => {
