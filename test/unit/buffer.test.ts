@@ -12,7 +12,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-describe('queueing while CONNECTING', () => {
+describe('buffering while CONNECTING', () => {
   it('queues sends during the first attempt and flushes them in order on open', async () => {
     const ws = createSocket()
     await tick()
@@ -129,7 +129,7 @@ describe('overflow', () => {
     ws.close()
   })
 
-  it("throws an error naming maxMessages with 'error' and leaves the queue unchanged", async () => {
+  it("throws an error naming maxMessages and its value with 'error' and leaves the send buffer unchanged", async () => {
     const ws = createSocket({ buffer: { maxMessages: 2, overflow: 'error' } })
     const log = recordEvents(ws)
     await tick()
@@ -142,8 +142,8 @@ describe('overflow', () => {
       thrown = error
     }
     expect(thrown).toBeInstanceOf(BufferOverflowError)
-    expect(thrown).toMatchObject({ name: 'BufferOverflowError', limit: 'maxMessages' })
-    expect((thrown as Error).message).toMatch(/maxMessages/)
+    expect(thrown).toMatchObject({ name: 'BufferOverflowError', limit: 'maxMessages', value: 2 })
+    expect((thrown as Error).message).toContain('maxMessages (2)')
     expect(log.of('drop')).toEqual([])
     FakeWebSocket.latest().open()
     expect(FakeWebSocket.latest().sent).toEqual(['a', 'b'])
@@ -213,7 +213,7 @@ describe('overflow', () => {
   })
 })
 
-describe('stopping with a queue', () => {
+describe('stopping with messages in the send buffer', () => {
   it("drops every queued message with reason 'closed' before the final close of close()", async () => {
     const ws = createSocket()
     const log = recordEvents(ws)
