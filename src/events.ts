@@ -116,14 +116,17 @@ export class ReconnectingEvent extends Event {
   }
 }
 
-/** A queued message was taken out of the send buffer unsent. */
+/** Why a buffered message was taken out unsent: the buffer was full, or the socket stopped for good. */
+export type DropReason = 'overflow' | 'closed'
+
+/** A buffered message was taken out of the send buffer unsent. */
 export class DropEvent extends Event {
   /** The message as it was queued (buffers are copies taken at `send()` time). */
   declare readonly data: SendData
   /** `overflow`: the buffer was full; `closed`: the socket stopped for good. */
-  declare readonly reason: 'overflow' | 'closed'
-  readonly #init: { data: SendData; reason: 'overflow' | 'closed' }
-  constructor(data: SendData, reason: 'overflow' | 'closed') {
+  declare readonly reason: DropReason
+  readonly #init: { data: SendData; reason: DropReason }
+  constructor(data: SendData, reason: DropReason) {
     super('drop')
     this.#init = { data, reason }
   }

@@ -34,6 +34,7 @@ export {
 } from './errors.js'
 export {
   DropEvent,
+  type DropReason,
   ReconnectingEvent,
   ResilientCloseEvent,
   ResilientErrorEvent,

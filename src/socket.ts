@@ -17,6 +17,7 @@ import {
 } from './errors.js'
 import {
   DropEvent,
+  type DropReason,
   markWillReconnect,
   ReconnectingEvent,
   ResilientCloseEvent,
@@ -297,7 +298,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
   }
 
-  #drop(data: SendData, reason: 'overflow' | 'closed'): void {
+  #drop(data: SendData, reason: DropReason): void {
     this.#log?.('warn', 'queue.dropped', { reason, bytes: byteLength(data) })
     this.#emit('drop', new DropEvent(data, reason))
   }
@@ -308,9 +309,11 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
    */
   close(code?: number, reason?: string): void {
     const checked = checkClose('close', code, reason)
-    const s = this.#state
-    if (s.kind === 'closing' || s.kind === 'closed') return
+    if (this.#state.kind === 'closing' || this.#state.kind === 'closed') return
     this.#log?.('info', 'app.close', { code: checked.code })
+    // Read after the log: a logger may have called close() or reconnect() itself.
+    const s = this.#state as State
+    if (s.kind === 'closing' || s.kind === 'closed') return
     if (s.kind === 'waiting' && s.ended) {
       // Called while the close that ended the last connection is being decided or
       // reported (a policy function, an error listener): that close is the final one.
@@ -334,8 +337,8 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
    */
   reconnect(code?: number, reason?: string): void {
     const { code: given, reason: text } = checkClose('reconnect', code, reason)
-    const s = this.#state
     this.#log?.('info', 'app.reconnect', { code: given })
+    const s = this.#state
     this.#resetRetries()
     if (s.kind === 'closing') this.#stop(new ResilientCloseEvent(ABNORMAL), [])
     if (s.kind === 'closing' || s.kind === 'closed') {
@@ -418,7 +421,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   }
 
   static {
-    for (const type of ['open', 'message', 'close', 'error']) {
+    for (const type of ['open', 'message', 'close', 'error'] satisfies (keyof ResilientWebSocketEvents)[]) {
       Object.defineProperty(ResilientWebSocket.prototype, `on${type}`, {
         configurable: true,
         get(this: ResilientWebSocket) {
@@ -510,7 +513,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       (error: unknown) => {
         if (this.#state !== attempt) return
         this.#log?.('error', 'connect.provider-failed', { error })
-        this.#closed(new ResilientCloseEvent(ABNORMAL), [error])
+        if (this.#state === attempt) this.#closed(new ResilientCloseEvent(ABNORMAL), [error])
       },
     )
   }
@@ -520,7 +523,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (ms > 0) {
       attempt.timer = setTimeout(() => {
         this.#log?.('warn', 'connect.timeout', { timeoutMs: ms })
-        this.#closed(new ResilientCloseEvent(ABNORMAL), [new ConnectTimeoutError(ms)])
+        if (this.#state === attempt) this.#closed(new ResilientCloseEvent(ABNORMAL), [new ConnectTimeoutError(ms)])
       }, ms)
     }
   }
@@ -534,6 +537,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   ): void {
     let socket: NativeSocket
     this.#log?.('info', 'connect.attempt', { attempt: this.#retryCount, url: redactUrl(String(url)) })
+    if (this.#state !== attempt) return
     try {
       socket = (
         protocols === undefined ? new this.#WebSocket(url) : new this.#WebSocket(url, protocols)
@@ -542,7 +546,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       if (constructing) throw error
       const redacted = redactError(error, String(url))
       this.#log?.('error', 'connect.constructor-failed', { error: redacted })
-      this.#stop(new ResilientCloseEvent(ABNORMAL), [redacted])
+      if (this.#state === attempt) this.#stop(new ResilientCloseEvent(ABNORMAL), [redacted])
       return
     }
     attempt.socket = this.#lastSocket = socket
@@ -600,7 +604,8 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
         },
         () => {
           this.#log?.('warn', 'heartbeat.timeout', { timeoutMs: heartbeat.timeoutMs })
-          this.#closed(new ResilientCloseEvent(ABNORMAL), [new HeartbeatTimeoutError(heartbeat.timeoutMs)])
+          if (this.#state === open)
+            this.#closed(new ResilientCloseEvent(ABNORMAL), [new HeartbeatTimeoutError(heartbeat.timeoutMs)])
         },
       )
     }
@@ -622,9 +627,9 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       this.#log?.('warn', 'policy.failed', { code: close.code, error })
       errors.push(error)
     })
+    this.#log?.('info', 'policy.decided', { code: close.code, action: decision.action, rule })
     // A policy function (or the logger) that called close() or reconnect() has taken over.
     if (this.#state !== wait) return
-    this.#log?.('info', 'policy.decided', { code: close.code, action: decision.action, rule })
     if (decision.action !== 'retry') {
       this.#stop(close, errors, decision.action === 'error' ? new CloseCodeError(close.code, close.reason) : undefined)
       return
@@ -632,6 +637,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const limit = decision.maxRetries ?? options.maxRetries
     if (this.#retryCount >= limit) {
       this.#log?.('warn', 'retry.exhausted', { code: close.code, maxRetries: limit })
+      if (this.#state !== wait) return
       // With nothing retried (maxRetries 0), there is nothing to report beyond the close itself.
       this.#stop(
         close,
@@ -646,13 +652,23 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (fixed !== undefined) delayMs = clampDelay(fixed)
     else {
       const backoff = { ...options.backoff, ...decision.backoff }
-      delayMs = jitterStrategies[backoff.jitter](backoff)(attempt, this.#lastDelayMs, options.random())
+      let random: number
+      try {
+        random = options.random()
+      } catch (error) {
+        // Reported with this close's errors; the retry still happens, with the platform's randomness.
+        errors.push(error)
+        random = Math.random()
+      }
+      delayMs = jitterStrategies[backoff.jitter](backoff)(attempt, this.#lastDelayMs, random)
     }
     this.#retryCount = attempt
     this.#lastDelayMs = delayMs
     wait.serverDictated = fixed !== undefined || close.code === 1013
     wait.dueAt += delayMs
     this.#page?.checkOnline()
+    // Armed before the log: a logger that calls close() finds the timer on the state it leaves.
+    this.#armWait(wait, delayMs)
     this.#log?.('info', 'retry.scheduled', {
       attempt,
       delayMs,
@@ -661,7 +677,6 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       serverDictated: wait.serverDictated,
       offline: this.#page?.offline,
     })
-    this.#armWait(wait, delayMs)
     this.#report(errors)
     if (this.#state !== wait) return
     wait.ended = undefined
@@ -688,10 +703,14 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
    */
   #stop(close: ResilientCloseEvent, errors: unknown[], failure?: CloseCodeError): void {
     this.#to({ kind: 'closed', socket: null })
-    this.#log?.(failure ? 'error' : 'info', 'socket.stopped', { code: close.code, error: failure })
     this.#page?.stop()
     this.#page = undefined
-    this.#buffer.drain((data) => this.#drop(data, 'closed'))
+    // Taken out before any application code runs: a drop listener (or the logger) that
+    // starts a new run buffers into a buffer this stop no longer drains.
+    const left: SendData[] = []
+    this.#buffer.drain((data) => left.push(data))
+    this.#log?.(failure ? 'error' : 'info', 'socket.stopped', { code: close.code, error: failure })
+    for (const data of left) this.#drop(data, 'closed')
     if (failure) errors.push(failure)
     this.#report(errors)
     this.#emit('close', close)
@@ -717,7 +736,9 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   // ---- what the page tells us (environment.ts listens) ------------------------------------
 
   #retryNow(resetCounter: boolean, trigger: string): void {
+    const s = this.#state
     this.#log?.('info', 'retry.now', { trigger })
+    if (this.#state !== s) return
     if (resetCounter) this.#resetRetries()
     this.#connect(false)
   }
@@ -732,6 +753,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (s.kind === 'waiting') this.#to({ ...s, timer: undefined, suspended: true })
     if (s.kind !== 'connecting' && s.kind !== 'open') return
     this.#log?.('info', 'page.suspended')
+    if (this.#state !== s) return
     // Not a failure: the restored page starts the retry count afresh.
     this.#resetRetries()
     this.#to(waiting(false, true), 1000, BFCACHE_REASON)
@@ -779,7 +801,7 @@ for (const name of [
   'onmessage',
   'close',
   'send',
-]) {
+] satisfies (keyof WebSocket)[]) {
   Object.defineProperty(ResilientWebSocket.prototype, name, { enumerable: true })
 }
 // WebIDL counts only required arguments: close() has none, the constructor one (the URL).

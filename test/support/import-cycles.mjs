@@ -13,9 +13,13 @@ const files = readdirSync(root, { recursive: true })
 const graph = new Map()
 for (const file of files) {
   const source = readFileSync(file, 'utf8')
-  const targets = [...source.matchAll(/^(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/gm)].map((m) =>
-    resolve(dirname(file), m[1].replace(/\.js$/, '.ts')),
-  )
+  // `import … from`, `export … from`, a bare `import './x.js'`, and `import('./x.js')` (a type or a dynamic import).
+  const specifiers = [
+    ...source.matchAll(/^(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/gm),
+    ...source.matchAll(/^import\s+'(\.[^']+)'/gm),
+    ...source.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g),
+  ]
+  const targets = specifiers.map((m) => resolve(dirname(file), m[1].replace(/\.js$/, '.ts')))
   graph.set(file, targets)
 }
 

@@ -266,6 +266,24 @@ describe('stopping with messages in the send buffer', () => {
     expect(log.of('close')[0]).toMatchObject({ code: 1006, willReconnect: false })
     expect(FakeWebSocket.instances.every((socket) => socket.sent.length === 0)).toBe(true)
   })
+
+  it('a drop listener that reconnects and sends: the message goes out on the new run, not dropped as closed', async () => {
+    const ws = createSocket({ maxRetries: 0 })
+    const log = recordEvents(ws)
+    ws.send('a')
+    let once = true
+    ws.on('drop', () => {
+      if (!once) return
+      once = false
+      ws.reconnect()
+      ws.send('b')
+    })
+    await tick()
+    FakeWebSocket.latest().fail() // stop: 'a' dropped, the listener starts a new run and sends 'b'
+    expect(log.of('drop').map((e) => e.data)).toEqual(['a'])
+    FakeWebSocket.latest().open()
+    expect(FakeWebSocket.latest().sent).toEqual(['b'])
+  })
 })
 
 describe('bufferedAmount', () => {

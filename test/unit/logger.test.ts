@@ -5,7 +5,14 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { consoleLogger, LOG_EVENTS, type LogEntry, type ResilientWebSocketOptions } from '../../src/index.js'
+import {
+  consoleLogger,
+  LOG_EVENTS,
+  type LogEntry,
+  type LogEvent,
+  type ResilientWebSocket,
+  type ResilientWebSocketOptions,
+} from '../../src/index.js'
 import { FakeWebSocket } from '../support/fake-websocket.js'
 import { createSocket, recordEvents, TEST_URL, tick } from '../support/harness.js'
 import { type PageStub, stubPage } from '../support/window-stub.js'
@@ -353,5 +360,155 @@ describe('the event names are one list', () => {
   // Runs last in this file: a documented name that no scenario above produced is a stale row or an untested path.
   it('every name in LOG_EVENTS was produced by one of the scenarios above', () => {
     expect([...LOG_EVENTS].filter((event) => !seen.has(event))).toEqual([])
+  })
+})
+
+/** A logger that does `act` the first time it writes `event`. */
+function onceAt(event: LogEvent, act: () => void): (entry: LogEntry) => void {
+  let done = false
+  return (entry) => {
+    if (!done && entry.event === event) {
+      done = true
+      act()
+    }
+  }
+}
+
+describe('a logger that calls close() is obeyed, whatever entry it is writing', () => {
+  it('connect.timeout: the socket stops, no retry (eb59600 stopped here)', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({ connectTimeoutMs: 1000, logger: onceAt('connect.timeout', () => ws.close()) })
+    const log = recordEvents(ws)
+    await vi.advanceTimersByTimeAsync(1000)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    expect(log.of('close').map((e) => e.willReconnect)).toEqual([false])
+  })
+
+  it('heartbeat.timeout: the socket stops, no retry (eb59600 stopped here)', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({
+      heartbeat: { intervalMs: 1000, timeoutMs: 500 },
+      logger: onceAt('heartbeat.timeout', () => ws.close()),
+    })
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    await vi.advanceTimersByTimeAsync(1500)
+    FakeWebSocket.finishAllClosing()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    expect(log.of('close').map((e) => e.willReconnect)).toEqual([false])
+  })
+
+  it('retry.scheduled: no timer survives the stop, the closed socket never reconnects', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({ logger: onceAt('retry.scheduled', () => ws.close()) })
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    FakeWebSocket.latest().serverClose(1001)
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(vi.getTimerCount()).toBe(0)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    expect(log.of('close').map((e) => e.willReconnect)).toEqual([false])
+  })
+
+  it('retry.exhausted: one final close, not two', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({ maxRetries: 0, logger: onceAt('retry.exhausted', () => ws.close()) })
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    FakeWebSocket.latest().serverClose(1001)
+    expect(log.of('close').map((e) => e.willReconnect)).toEqual([false])
+  })
+
+  it('connect.provider-failed: the socket stops, no retry', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({ logger: onceAt('connect.provider-failed', () => ws.close()) }, () =>
+      Promise.reject(new Error('no token')),
+    )
+    const log = recordEvents(ws)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(log.of('close').map((e) => e.willReconnect)).toEqual([false])
+  })
+
+  it('retry.now (online): the socket stops, no new attempt', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({ logger: onceAt('retry.now', () => ws.close()) })
+    await tick()
+    page.window.goOffline()
+    FakeWebSocket.latest().fail()
+    page.window.goOnline()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+
+  it('page.suspended: the socket stops, pageshow does not reconnect it', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({ logger: onceAt('page.suspended', () => ws.close()) })
+    await tick()
+    FakeWebSocket.latest().open()
+    page.window.pageHide(true)
+    FakeWebSocket.finishAllClosing()
+    page.window.pageShow(true)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+
+  it('connect.attempt: no native socket is left CONNECTING after the stop', async () => {
+    let ws!: ResilientWebSocket
+    let count = 0
+    ws = createSocket({
+      logger: (entry) => {
+        if (entry.event === 'connect.attempt' && ++count === 2) ws.close()
+      },
+    })
+    await tick()
+    FakeWebSocket.latest().fail() // retry scheduled
+    await vi.advanceTimersByTimeAsync(60_000) // the retry's connect.attempt entry closes
+    expect(ws.readyState).toBe(ws.CLOSED)
+    expect(FakeWebSocket.live()).toEqual([])
+  })
+})
+
+describe('a logger that calls reconnect() never makes two sockets or leaks page listeners', () => {
+  it('connect.attempt: one live native socket', async () => {
+    let ws!: ResilientWebSocket
+    let count = 0
+    ws = createSocket({
+      logger: (entry) => {
+        if (entry.event === 'connect.attempt' && ++count === 2) ws.reconnect()
+      },
+    })
+    await tick()
+    FakeWebSocket.latest().fail()
+    await vi.advanceTimersByTimeAsync(1000) // the retry: its connect.attempt entry reconnects
+    expect(FakeWebSocket.live()).toHaveLength(1)
+    ws.close()
+    FakeWebSocket.finishAllClosing()
+    expect(FakeWebSocket.live()).toEqual([])
+  })
+
+  it('socket.stopped: the new run keeps its page listeners, and none outlive the final stop', async () => {
+    let ws!: ResilientWebSocket
+    ws = createSocket({ logger: onceAt('socket.stopped', () => ws.reconnect()) })
+    await tick()
+    const before = page.window.total()
+    FakeWebSocket.latest().open()
+    FakeWebSocket.latest().serverClose(1000) // stop: the logger starts a new run
+    expect(ws.readyState).toBe(ws.CONNECTING)
+    expect(page.window.total()).toBe(before) // the new run listens to the page, exactly once
+    ws.close()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(page.window.total() + page.document.total()).toBe(0)
   })
 })

@@ -556,3 +556,29 @@ describe('errors carry their cause', () => {
     expect('cause' in (log.of('error')[0]!.error as CloseCodeError)).toBe(false)
   })
 })
+
+describe('nothing throws out of an event path', () => {
+  it('a random source that throws: reported, and the socket does not hang in CONNECTING with no timer', async () => {
+    let calls = 0
+    const ws = createSocket({
+      backoff: { jitter: 'full' },
+      random: () => {
+        if (++calls === 1) throw new Error('entropy ran out')
+        return 0.5
+      },
+    })
+    const log = recordEvents(ws)
+    await tick()
+    FakeWebSocket.latest().open()
+    let thrown: unknown
+    try {
+      FakeWebSocket.latest().serverClose(1001)
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeUndefined()
+    expect(log.types()).toContain('close')
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(FakeWebSocket.instances.length).toBeGreaterThan(1)
+  })
+})
