@@ -18,6 +18,22 @@ export const BENCHES: readonly BenchName[] = ['receive-text', 'receive-binary', 
 
 /** Receive compares every listener kind, so the generic `ours` is left out. */
 export const RECEIVE_SUBJECTS: readonly Subject[] = SUBJECTS.filter((subject) => subject !== 'ours')
+
+/**
+ * What each subject's ratio is taken against, in the same round: like with
+ * like. A subject whose app code registers with `addEventListener` (ours, and
+ * the two peers whose API is `addEventListener`) is measured against native
+ * `addEventListener`; everything else, `on()` included, against native
+ * `onmessage`/`onopen` (the one-callback way, as `on()` is). Native
+ * `addEventListener` itself is shown against native `onmessage`.
+ */
+export function baselineOf(subject: Subject): Subject | null {
+  if (subject === 'native') return null
+  if (subject === 'ours-addEventListener' || subject === 'reconnecting-websocket' || subject === 'partysocket') {
+    return 'native-addEventListener'
+  }
+  return 'native'
+}
 export const SUBJECTS_OF: Record<BenchName, readonly Subject[]> = {
   'receive-text': RECEIVE_SUBJECTS,
   'receive-binary': RECEIVE_SUBJECTS,
@@ -26,6 +42,12 @@ export const SUBJECTS_OF: Record<BenchName, readonly Subject[]> = {
   queue: ['ours', 'reconnecting-websocket', 'partysocket', 'websocket-ts'],
   reconnect: ['native', 'ours', 'reconnecting-websocket', 'partysocket', 'websocket-ts', 'sockette'],
 }
+
+/** The subjects profiled per path: native first, the comparison baseline of the rest. */
+export const PROFILED = {
+  receive: ['native', 'native-addEventListener', 'ours-onmessage', 'ours-addEventListener', 'ours-on'],
+  reconnect: ['native', 'ours'],
+} as const satisfies Record<string, readonly Subject[]>
 
 export interface Params {
   /** Rounds per benchmark; every round runs every subject once. */
@@ -36,6 +58,8 @@ export interface Params {
   /** One queue of `count` sends timed in chunks of `chunk`, after a warm-up queue of `warmup`. */
   queue: { count: number; chunk: number; warmup: number }
   reconnect: { cycles: number; warmup: number }
+  /** Cycles in the reconnect profile (each subject profiled once, after `reconnect.warmup` cycles). */
+  profileCycles: number
   profile: boolean
 }
 
@@ -49,6 +73,7 @@ export const PARAMS: Record<'full' | 'quick', Params> = {
     send: { count: 200_000, size: 32, warmup: 10_000 },
     queue: { count: 100_000, chunk: 1_000, warmup: 20_000 },
     reconnect: { cycles: 1_000, warmup: 20 },
+    profileCycles: 500,
     profile: true,
   },
   quick: {
@@ -58,6 +83,7 @@ export const PARAMS: Record<'full' | 'quick', Params> = {
     send: { count: 10_000, size: 32, warmup: 1_000 },
     queue: { count: 10_000, chunk: 1_000, warmup: 2_000 },
     reconnect: { cycles: 50, warmup: 5 },
+    profileCycles: 50,
     profile: false,
   },
 }
@@ -157,7 +183,9 @@ export interface BenchOptions {
   rounds?: number
   /** Runs only these benchmarks. */
   only?: readonly BenchName[]
-  /** Profiles our receive path (on by default in full mode). */
+  /** Runs only these subjects, and the native baselines they are compared with. */
+  subjects?: readonly Subject[]
+  /** Profiles the text receive and the reconnect paths, ours against native (on by default in full mode). */
   profile?: boolean
   chromium?: string
   /** Progress lines (default: none). */
@@ -344,19 +372,38 @@ export class Runner {
     }
   }
 
+  /** Samples the CPU profile of `expression` (sampled every 50 µs). */
+  async #profile(expression: string): Promise<CpuProfile> {
+    await this.page.collectGarbage()
+    await this.page.send('Profiler.enable')
+    await this.page.send('Profiler.setSamplingInterval', { interval: 50 })
+    await this.page.send('Profiler.start')
+    await this.page.evaluate(expression)
+    const { profile } = await this.page.send<{ profile: CpuProfile }>('Profiler.stop', {}, 60_000)
+    await this.page.send('Profiler.disable')
+    return profile
+  }
+
   /** Samples the CPU profile of one receive blast (text) for `subject`. */
   async profileReceive(subject: Subject): Promise<CpuProfile> {
     const { count, size, warmup } = this.params.text
     await this.fresh(subject)
     await this.page.evaluate(`bench.connect('/blast', false, 'plain')`)
     await this.page.evaluate(`bench.blast(${warmup}, ${size}, false)`)
-    await this.page.collectGarbage()
-    await this.page.send('Profiler.enable')
-    await this.page.send('Profiler.setSamplingInterval', { interval: 50 })
-    await this.page.send('Profiler.start')
-    await this.page.evaluate(`bench.blast(${count}, ${size}, false)`)
-    const { profile } = await this.page.send<{ profile: CpuProfile }>('Profiler.stop', {}, 60_000)
-    await this.page.send('Profiler.disable')
+    const profile = await this.#profile(`bench.blast(${count}, ${size}, false)`)
+    await this.page.evaluate('bench.close()')
+    return profile
+  }
+
+  /** Samples the CPU profile of `profileCycles` reconnect cycles for `subject`, after the usual warm-up. */
+  async profileReconnect(subject: Subject): Promise<CpuProfile> {
+    const { warmup } = this.params.reconnect
+    const cycles = this.params.profileCycles
+    const id = uniqueId()
+    await this.fresh(subject)
+    await this.page.evaluate(`bench.connect(${j(`/cycle/${id}/${warmup}/${warmup + cycles}`)}, false, 'fast')`)
+    await this.page.evaluate(`bench.cycle(${warmup})`)
+    const profile = await this.#profile(`bench.cycle(${cycles})`)
     await this.page.evaluate('bench.close()')
     return profile
   }
@@ -396,7 +443,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     const runner = new Runner(page, server, params)
     const samples: Sample[] = []
     for (const bench of BENCHES.filter((b) => only.includes(b))) {
-      const subjects = SUBJECTS_OF[bench]
+      const wanted = options.subjects
+      const subjects = SUBJECTS_OF[bench].filter(
+        (s) => !wanted || wanted.includes(s) || wanted.some((w) => baselineOf(w) === s),
+      )
       const rounds = params.rounds[bench]
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? subjects : [...subjects].reverse()
@@ -422,9 +472,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     }
     const profiles: Record<string, ProfileSummary> = {}
     if (params.profile && only.includes('receive-text')) {
-      for (const subject of ['native', 'ours-on'] as const) {
+      const what = { what: 'text receive', unit: 'message', units: params.text.count }
+      for (const subject of PROFILED.receive) {
         log(`profiling the text receive path of ${subject}`)
-        profiles[subject] = analyseProfile(await runner.profileReceive(subject), params.text.count, bundles.ours)
+        profiles[`receive ${subject}`] = analyseProfile(await runner.profileReceive(subject), what, bundles.ours)
+      }
+    }
+    if (params.profile && only.includes('reconnect')) {
+      const what = { what: 'reconnect', unit: 'cycle', units: params.profileCycles }
+      for (const subject of PROFILED.reconnect) {
+        log(`profiling the reconnect path of ${subject}`)
+        profiles[`reconnect ${subject}`] = analyseProfile(await runner.profileReconnect(subject), what, bundles.ours)
       }
     }
     const machine: Machine = {

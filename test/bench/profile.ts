@@ -1,7 +1,8 @@
 /**
- * Summarises a DevTools CPU profile of a receive blast: self and total time
- * per function and self time per source line (positionTicks), mapped from the
- * bundle back to src/ through esbuild's source map, all per message.
+ * Summarises a DevTools CPU profile of a measured run (a receive blast, a
+ * series of reconnect cycles): self and total time per function and self time
+ * per source line (positionTicks), mapped from the bundle back to src/ through
+ * esbuild's source map, all per unit of work (a message, a cycle).
  */
 
 export interface CpuProfile {
@@ -20,15 +21,19 @@ export interface CpuProfile {
 export interface ProfileEntry {
   name: string
   where: string
-  /** Microseconds per message. */
+  /** Microseconds per unit (message or cycle). */
   selfUs: number
   totalUs: number
 }
 
 export interface ProfileSummary {
-  messages: number
-  /** Sampled time per message, all threads' JS on the main thread included, idle excluded. */
-  busyUsPerMsg: number
+  /** What was profiled, e.g. `text receive`. */
+  what: string
+  /** What one unit is (`message`, `cycle`), and how many the profile covers. */
+  unit: string
+  units: number
+  /** Sampled time per unit, all threads' JS on the main thread included, idle excluded. */
+  busyUsPerUnit: number
   categories: Record<string, number>
   functions: ProfileEntry[]
   lines: { where: string; source: string; selfUs: number }[]
@@ -73,7 +78,7 @@ function decodeMappings(map: { mappings: string }): [number, number, number][][]
 
 export function analyseProfile(
   profile: CpuProfile,
-  messages: number,
+  work: { what: string; unit: string; units: number },
   ours: { code: string; map: string },
 ): ProfileSummary {
   const map = JSON.parse(ours.map) as { sources: string[]; sourcesContent?: (string | null)[]; mappings: string }
@@ -94,7 +99,7 @@ export function analyseProfile(
 
   const samples = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0)
   const usPerSample = samples > 0 ? (profile.endTime - profile.startTime) / samples : 0
-  const perMsg = (hits: number) => (hits * usPerSample) / messages
+  const perUnit = (hits: number) => (hits * usPerSample) / work.units
 
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const keyOf = (n: CpuProfile['nodes'][number]): { name: string; where: string; category: string } => {
@@ -149,23 +154,28 @@ export function analyseProfile(
   }
   const idle = categories.idle ?? 0
   const functions = [...self.entries()]
-    .map(([key, e]) => ({ name: e.name, where: e.where, selfUs: perMsg(e.hits), totalUs: perMsg(total.get(key) ?? 0) }))
+    .map(([key, e]) => ({
+      name: e.name,
+      where: e.where,
+      selfUs: perUnit(e.hits),
+      totalUs: perUnit(total.get(key) ?? 0),
+    }))
     .filter((e) => e.name !== '(idle)' && e.name !== '(root)')
     .sort((a, b) => b.selfUs - a.selfUs)
-    .slice(0, 20)
+    .slice(0, 40)
   const lines = [...lineHits.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 20)
     .map(([where, hits]) => {
       const [file, line] = where.split(':')
-      return { where, source: textOf(file!, Number(line) - 1), selfUs: perMsg(hits) }
+      return { where, source: textOf(file!, Number(line) - 1), selfUs: perUnit(hits) }
     })
   return {
-    messages,
-    busyUsPerMsg: perMsg(samples - idle),
+    ...work,
+    busyUsPerUnit: perUnit(samples - idle),
     categories: Object.fromEntries(
       Object.entries(categories)
-        .map(([c, hits]) => [c, perMsg(hits)] as const)
+        .map(([c, hits]) => [c, perUnit(hits)] as const)
         .sort((a, b) => b[1] - a[1]),
     ),
     functions,

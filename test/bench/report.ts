@@ -2,8 +2,9 @@
  * Turns samples into the summary (median, min–max, paired ratio to native),
  * the markdown table and the hand-written SVG chart.
  */
-import { BENCHES, type BenchName, type BenchResults, METRICS, type Sample } from './bench.js'
+import { BENCHES, type BenchName, type BenchResults, baselineOf, METRICS, type Sample } from './bench.js'
 import type { ProfileSummary } from './profile.js'
+import type { Subject } from './subjects.js'
 
 export interface SummaryRow {
   bench: BenchName
@@ -15,8 +16,13 @@ export interface SummaryRow {
   median: number
   min: number
   max: number
-  /** Median over rounds of subject ÷ native in the same round; null where there is no native baseline. */
+  /** Median over rounds of subject ÷ its baseline in the same round; null where there is none. */
   ratio: number | null
+  /** The lowest and highest per-round ratio (null with `ratio`). */
+  ratioMin: number | null
+  ratioMax: number | null
+  /** The subject the ratio is taken against (see `baselineOf`). */
+  baseline: string | null
   rounds: number
 }
 
@@ -36,15 +42,16 @@ export function summarise(samples: readonly Sample[]): SummaryRow[] {
       for (const spec of METRICS[bench]) {
         const values = mine.map((s) => s.values[spec.key]).filter((v): v is number => v !== undefined)
         if (values.length === 0) continue
-        let ratio: number | null = null
-        if (spec.ratio) {
-          const ratios = mine.flatMap((s) => {
-            const base = ofBench.find((b) => b.subject === 'native' && b.round === s.round)?.values[spec.key]
+        let ratios: number[] = []
+        const baseline = spec.ratio ? baselineOf(subject) : null
+        if (baseline !== null) {
+          ratios = mine.flatMap((s) => {
+            const base = ofBench.find((b) => b.subject === baseline && b.round === s.round)?.values[spec.key]
             const v = s.values[spec.key]
             return base && v !== undefined ? [v / base] : []
           })
-          if (ratios.length) ratio = median(ratios)
         }
+        const ratio = ratios.length ? median(ratios) : null
         rows.push({
           bench,
           subject,
@@ -56,6 +63,9 @@ export function summarise(samples: readonly Sample[]): SummaryRow[] {
           min: Math.min(...values),
           max: Math.max(...values),
           ratio,
+          ratioMin: ratio === null ? null : Math.min(...ratios),
+          ratioMax: ratio === null ? null : Math.max(...ratios),
+          baseline: ratio === null ? null : baseline,
           rounds: values.length,
         })
       }
@@ -83,11 +93,55 @@ const BENCH_TITLE: Record<BenchName, string> = {
 }
 
 export function markdownTable(rows: readonly SummaryRow[]): string {
-  const lines = ['| benchmark | subject | metric | median | min–max | × native |', '|---|---|---|--:|--:|--:|']
+  const lines = [
+    '| benchmark | subject | metric | median | min–max | × baseline | baseline |',
+    '|---|---|---|--:|--:|--:|---|',
+  ]
   for (const r of rows) {
     const ratio = r.ratio === null ? '—' : `${r.ratio.toFixed(2)}`
     lines.push(
-      `| ${BENCH_TITLE[r.bench]} | ${r.subject} | ${r.label} (${r.unit}) | ${formatNumber(r.median)} | ${formatNumber(r.min)}–${formatNumber(r.max)} | ${ratio} |`,
+      `| ${BENCH_TITLE[r.bench]} | ${r.subject} | ${r.label} (${r.unit}) | ${formatNumber(r.median)} | ${formatNumber(r.min)}–${formatNumber(r.max)} | ${ratio} | ${r.baseline ?? '—'} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+/** The CPU targets of issue 10: main-thread CPU of ours ÷ its native baseline, per listener kind. */
+export const CPU_TARGETS: readonly { bench: BenchName; subject: Subject; how: string; max: number }[] = [
+  { bench: 'receive-text', subject: 'ours-onmessage', how: '`onmessage`', max: 1.05 },
+  { bench: 'receive-text', subject: 'ours-addEventListener', how: "`addEventListener('message')`", max: 1.05 },
+  { bench: 'receive-text', subject: 'ours-on', how: "`on('message')`", max: 1.05 },
+  { bench: 'receive-binary', subject: 'ours-onmessage', how: '`onmessage`', max: 1.05 },
+  { bench: 'receive-binary', subject: 'ours-addEventListener', how: "`addEventListener('message')`", max: 1.05 },
+  { bench: 'receive-binary', subject: 'ours-on', how: "`on('message')`", max: 1.05 },
+  { bench: 'reconnect', subject: 'ours', how: "`on('open')`", max: 1.15 },
+  { bench: 'send', subject: 'ours', how: '`send()`', max: 1.05 },
+]
+
+const NATIVE_WAY: Record<string, string> = {
+  native: '`onmessage` / `onopen`',
+  'native-addEventListener': '`addEventListener`',
+}
+
+/**
+ * One row per CPU target: our main-thread CPU per message (or cycle) against
+ * its native baseline's, as the median of per-round ratios. Benchmarks not run
+ * are left out.
+ */
+export function cpuTable(rows: readonly SummaryRow[]): string {
+  const lines = [
+    '| benchmark | ours via | native via | native CPU | ours CPU | ours ÷ native (min–max) | target |',
+    '|---|---|---|--:|--:|--:|---|',
+  ]
+  for (const target of CPU_TARGETS) {
+    const metric = target.bench === 'reconnect' ? 'cpuUsPerCycle' : 'cpuUsPerMsg'
+    const row = rows.find((r) => r.bench === target.bench && r.subject === target.subject && r.metric === metric)
+    if (!row || row.ratio === null || row.baseline === null) continue
+    const base = rows.find((r) => r.bench === target.bench && r.subject === row.baseline && r.metric === metric)
+    const spread = ` (${row.ratioMin?.toFixed(2)}–${row.ratioMax?.toFixed(2)})`
+    const met = row.ratio <= target.max ? '✓' : '✗'
+    lines.push(
+      `| ${BENCH_TITLE[target.bench]} | ${target.how} | ${NATIVE_WAY[row.baseline] ?? row.baseline} | ${base ? `${formatNumber(base.median)} ${row.unit}` : '—'} | ${formatNumber(row.median)} ${row.unit} | **${row.ratio.toFixed(2)}**${spread} | ≤ ${target.max.toFixed(2)} ${met} |`,
     )
   }
   return lines.join('\n')
@@ -108,12 +162,13 @@ export function describeRun(results: BenchResults): string {
   ].join('\n')
 }
 
+const us = (v: number) => `${v.toFixed(3)} µs`
+
 export function profileMarkdown(name: string, p: ProfileSummary): string {
-  const us = (v: number) => `${v.toFixed(3)} µs`
   const lines = [
-    `Profile of ${name}, text receive (${p.messages.toLocaleString('en-US')} messages, sampled every 50 µs, which inflates absolute times): ${us(p.busyUsPerMsg)} busy per message.`,
+    `Profile of ${name}, ${p.what} (${p.units.toLocaleString('en-US')} ${p.unit}s, sampled every 50 µs, which inflates absolute times): ${us(p.busyUsPerUnit)} busy per ${p.unit}.`,
     '',
-    '| category | per message |',
+    `| category | per ${p.unit} |`,
     '|---|--:|',
     ...Object.entries(p.categories).map(([c, v]) => `| ${c} | ${us(v)} |`),
     '',
@@ -129,6 +184,51 @@ export function profileMarkdown(name: string, p: ProfileSummary): string {
   return lines.join('\n')
 }
 
+/**
+ * Two profiles of the same work side by side: where the subject's extra time
+ * per unit goes. Categories, then functions by self time, largest difference
+ * first (a function only one side runs counts as 0 on the other).
+ */
+export function profileComparison(baseName: string, base: ProfileSummary, name: string, p: ProfileSummary): string {
+  const lines = [
+    `${p.what}, ${name} against ${baseName} (sampled every 50 µs): ${us(p.busyUsPerUnit)} against ${us(base.busyUsPerUnit)} busy per ${p.unit}, ${signed(p.busyUsPerUnit - base.busyUsPerUnit)}.`,
+    '',
+    `| category | ${baseName} | ${name} | difference |`,
+    '|---|--:|--:|--:|',
+  ]
+  const categories = [...new Set([...Object.keys(p.categories), ...Object.keys(base.categories)])].filter(
+    (c) => c !== 'idle',
+  )
+  for (const c of categories) {
+    const a = base.categories[c] ?? 0
+    const b = p.categories[c] ?? 0
+    lines.push(`| ${c} | ${us(a)} | ${us(b)} | ${signed(b - a)} |`)
+  }
+  const key = (f: { name: string; where: string }) => `${f.name}|${f.where}`
+  const baseSelf = new Map(base.functions.map((f) => [key(f), f.selfUs]))
+  const mine = new Map(p.functions.map((f) => [key(f), f]))
+  const rows = [...new Set([...baseSelf.keys(), ...mine.keys()])].map((k) => {
+    const [fn, where] = k.split('|') as [string, string]
+    const a = baseSelf.get(k) ?? 0
+    const b = mine.get(k)?.selfUs ?? 0
+    return { fn, where, a, b, total: mine.get(k)?.totalUs }
+  })
+  rows.sort((x, y) => y.b - y.a - (x.b - x.a))
+  lines.push(
+    '',
+    `| function (self time) | where | ${baseName} | ${name} | difference | ${name} total |`,
+    '|---|---|--:|--:|--:|--:|',
+  )
+  for (const r of rows.slice(0, 15)) {
+    lines.push(
+      `| ${r.fn} | ${r.where} | ${us(r.a)} | ${us(r.b)} | ${signed(r.b - r.a)} | ${r.total === undefined ? '—' : us(r.total)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${us(Math.abs(v))}`
+
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /** Throughput ratios per subject, one panel per benchmark; reconnect is shown as cycles per second. */
@@ -140,11 +240,18 @@ export function svgChart(rows: readonly SummaryRow[], caption: string): string {
       .map((r) => ({ subject: r.subject, ratio: invert ? 1 / r.ratio! : r.ratio! }))
     if (bars.length) panels.push({ title, bars })
   }
-  pick('receive-text', 'msgsPerSec', false, 'Receive, small text: messages/s ÷ native onmessage')
-  pick('receive-binary', 'msgsPerSec', false, 'Receive, 64 KiB binary: messages/s ÷ native onmessage')
-  pick('receive-text', 'cpuUsPerMsg', true, 'Receive, small text: native CPU/msg ÷ subject CPU/msg (main thread)')
+  pick('receive-text', 'msgsPerSec', false, 'Receive, small text: messages/s ÷ native baseline')
+  pick('receive-binary', 'msgsPerSec', false, 'Receive, 64 KiB binary: messages/s ÷ native baseline')
+  pick(
+    'receive-text',
+    'cpuUsPerMsg',
+    true,
+    'Receive, small text: native CPU/msg ÷ subject CPU/msg (main thread, same baseline)',
+  )
+  pick('receive-binary', 'cpuUsPerMsg', true, 'Receive, 64 KiB binary: native CPU/msg ÷ subject CPU/msg (main thread)')
   pick('send', 'msgsPerSec', false, 'Send while OPEN: send() calls/s ÷ native')
   pick('reconnect', 'msPerCycle', true, 'Reconnect: cycles/s ÷ bare native loop')
+  pick('reconnect', 'cpuUsPerCycle', true, 'Reconnect: native CPU/cycle ÷ subject CPU/cycle (main thread)')
 
   const width = 760
   const left = 200

@@ -4,7 +4,9 @@
  *   --quick          few messages, one round (< 60 s); writes test/bench/results.local.json only
  *   --rounds N       rounds for every benchmark (default: 5 receive, 3 send/queue, 2 reconnect; quick 1)
  *   --only a,b       benchmarks: receive-text, receive-binary, send, queue, reconnect
- *   --no-profile     skip the CPU profile of our receive path (--profile forces it in quick mode)
+ *   --subjects a,b   only these subjects (and their native baselines), e.g. ours-on,ours-onmessage
+ *   --no-profile     skip the CPU profiles of the text receive and reconnect paths, ours against
+ *                    native (--profile forces them in quick mode)
  *
  * A full run writes test/bench/results.json and test/bench/throughput.svg.
  * Progress goes to stderr, the tables to stdout. Exits 1 if any run lost messages.
@@ -12,9 +14,18 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BENCHES, type BenchName, runBench } from './bench.js'
+import { BENCHES, type BenchName, baselineOf, runBench } from './bench.js'
 import { ROOT } from './bundles.js'
-import { describeRun, markdownTable, profileMarkdown, summarise, svgChart } from './report.js'
+import {
+  cpuTable,
+  describeRun,
+  markdownTable,
+  profileComparison,
+  profileMarkdown,
+  summarise,
+  svgChart,
+} from './report.js'
+import { SUBJECTS, type Subject } from './subjects.js'
 
 // Ctrl-C / kill: exit through process.exit so the browser and its profile directory are removed.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
@@ -24,6 +35,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     only: { type: 'string' },
+    subjects: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
   },
@@ -33,6 +45,13 @@ const only = values.only?.split(',').map((s) => s.trim()) as BenchName[] | undef
 for (const name of only ?? []) {
   if (!BENCHES.includes(name)) {
     console.error(`unknown benchmark ${name}; one of ${BENCHES.join(', ')}`)
+    process.exit(2)
+  }
+}
+const subjects = values.subjects?.split(',').map((s) => s.trim()) as Subject[] | undefined
+for (const name of subjects ?? []) {
+  if (!SUBJECTS.includes(name)) {
+    console.error(`unknown subject ${name}; one of ${SUBJECTS.join(', ')}`)
     process.exit(2)
   }
 }
@@ -46,18 +65,27 @@ const results = await runBench({
   quick: values.quick,
   ...(rounds === undefined ? {} : { rounds }),
   ...(only ? { only } : {}),
+  ...(subjects ? { subjects } : {}),
   ...(values.profile ? { profile: true } : values['no-profile'] ? { profile: false } : {}),
   log: (line) => console.error(line),
 })
 const summary = summarise(results.samples)
 const caption = describeRun(results)
-console.log(`${caption}\n\n${markdownTable(summary)}\n`)
-for (const [name, profile] of Object.entries(results.profiles)) console.log(`${profileMarkdown(name, profile)}\n`)
+console.log(`${caption}\n\n${markdownTable(summary)}\n\nCPU targets (issue 10):\n\n${cpuTable(summary)}\n`)
+// Each of our profiles against its native baseline's, then its own top functions and source lines.
+for (const [key, profile] of Object.entries(results.profiles)) {
+  const [path, subject] = key.split(' ') as [string, Subject]
+  if (subject.startsWith('native')) continue
+  const baseline = baselineOf(subject) ?? 'native'
+  const base = results.profiles[`${path} ${baseline}`]
+  if (base) console.log(`${profileComparison(baseline, base, subject, profile)}\n`)
+  console.log(`${profileMarkdown(subject, profile)}\n`)
+}
 
 const failed = results.samples.filter((s) => !s.ok)
 for (const s of failed) console.error(`FAILED: ${s.bench} ${s.subject} round ${s.round + 1}: ${s.note}`)
 
-const complete = !values.quick && !only && rounds === undefined
+const complete = !values.quick && !only && !subjects && rounds === undefined
 const file = complete ? 'results.json' : 'results.local.json'
 await writeFile(join(ROOT, 'test/bench', file), `${JSON.stringify({ ...results, summary }, null, 2)}\n`)
 console.error(`wrote test/bench/${file}`)
