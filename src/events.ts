@@ -205,6 +205,25 @@ for (const type of [
   retarget(type.prototype)
 }
 
+// A browser's native open and message events are handed on themselves, not
+// copied: building a second event cost as much as all the rest of our receive
+// path. The prototype is swapped for one whose accessors show the wrapper as
+// target; everything else (data, origin, isTrusted, timeStamp) stays native.
+function adopter<T>(
+  Kind: (new (type: string) => Event) | undefined,
+  prototype: object,
+): (event: unknown) => T | undefined {
+  return (event) => (Kind && event instanceof Kind ? Object.setPrototypeOf(event, prototype) : undefined)
+}
+
+/** The native event itself, retargeted, where it is a platform `MessageEvent` (not Node's `ws`). */
+export const adoptMessage = adopter<MessageEvent>(
+  typeof MessageEvent === 'function' ? MessageEvent : undefined,
+  retarget(Object.create(typeof MessageEvent === 'function' ? MessageEvent.prototype : null)),
+)
+/** The native event itself as a `ResilientOpenEvent`, where it is a platform `Event` (not Node's `ws`). */
+export const adoptOpen = adopter<Event>(typeof Event === 'function' ? Event : undefined, ResilientOpenEvent.prototype)
+
 /** Every event the socket emits and the listener each takes: the type `on()` and `addEventListener()` check. */
 export interface ResilientWebSocketEvents {
   open: (event: Event) => void

@@ -40,11 +40,20 @@ const retargeting: PropertyDescriptorMap = {
       return this[ACTIVE] ? 2 : 0
     },
   },
+  // As at a native socket: the target while being dispatched, empty after. (An adopted
+  // native event would otherwise list the native socket.)
+  composedPath: {
+    configurable: true,
+    writable: true,
+    value(this: Event & Retargeted) {
+      return this[ACTIVE] ? [this[OWNER]] : []
+    },
+  },
 }
 
 /** Gives an event class (or one foreign event) the accessors above. */
-export function retarget(target: object): void {
-  Object.defineProperties(target, retargeting)
+export function retarget<T extends object>(target: T): T {
+  return Object.defineProperties(target, retargeting)
 }
 
 /** Reports a listener's exception the way browsers do, without stopping the dispatch. */

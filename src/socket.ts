@@ -16,6 +16,8 @@ import {
   redactUrl,
 } from './errors.js'
 import {
+  adoptMessage,
+  adoptOpen,
   DropEvent,
   type DropReason,
   markWillReconnect,
@@ -69,13 +71,17 @@ interface Ended {
 type State =
   /** An attempt: resolving the URL (`socket` null) or a native socket handshaking; `timer`: the connect timeout. */
   | { kind: 'connecting'; socket: NativeSocket | null; timer?: Timer | undefined }
-  /** `timer`: until the connection counts as stable. */
-  | { kind: 'open'; socket: NativeSocket; timer?: Timer | undefined; heartbeat?: Heartbeat }
+  /**
+   * `stableAt`: from when (`Date.now()` time) the connection counts as stable. Read
+   * when asked and when the connection ends, rather than by a timer: one timer less
+   * per connection, on the path a server that accepts and closes at once loops on.
+   */
+  | { kind: 'open'; socket: NativeSocket; timer?: undefined; heartbeat?: Heartbeat; stableAt: number }
   /**
    * Between attempts; `timer`: the retry delay. `serverDictated`: the delay came
    * from the server (1013 or a policy's `delayMs`), so no shortcut may cut it;
    * `due`: the delay ran out while offline; `suspended`: the page is in the
-   * back/forward cache; `dueAt`: when the delay runs out (`Date.now()` time);
+   * back/forward cache; `dueAt`: when a server-dictated delay runs out (`Date.now()` time);
    * `ended`: set while the close that led here is being decided and reported.
    */
   | {
@@ -111,8 +117,8 @@ const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false }
 const BFCACHE_REASON = 'Page entered the back/forward cache'
 
 /** A wait between attempts. */
-function waiting(serverDictated = false, suspended = false, delayMs = 0, ended?: Ended): Waiting {
-  return { kind: 'waiting', socket: null, serverDictated, due: false, suspended, dueAt: Date.now() + delayMs, ended }
+function waiting(suspended = false, ended?: Ended): Waiting {
+  return { kind: 'waiting', socket: null, serverDictated: false, due: false, suspended, dueAt: 0, ended }
 }
 
 /** What an error entry says as an `Error`'s `cause`: a native failure's own error (none in browsers). */
@@ -259,7 +265,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
 
   /** Retries scheduled since the last connection that stayed open `stableAfterMs`. */
   get retryCount(): number {
-    return this.#retryCount
+    return this.#stable() ? 0 : this.#retryCount
   }
 
   /**
@@ -449,9 +455,19 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const left = this.#state
     clearTimeout(left.timer)
     if (left.kind === 'open') left.heartbeat?.stop()
+    if (this.#stable()) {
+      this.#log?.('debug', 'retry.reset')
+      this.#resetRetries()
+    }
     if (left.socket !== next.socket) abandon(left.socket, code, reason)
     this.#state = next
     return next
+  }
+
+  /** Whether the connection is open and has been for `stableAfterMs`: the retry counter counts as reset. */
+  #stable(): boolean {
+    const s = this.#state
+    return s.kind === 'open' && Date.now() >= s.stableAt
   }
 
   /** The next retry is attempt 1 again, and decorrelated jitter starts over. */
@@ -551,15 +567,17 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
     attempt.socket = this.#lastSocket = socket
     this.#binaryType = applyBinaryType(socket, this.#binaryType)
-    socket.onopen = () => this.#onOpen(socket)
+    socket.onopen = (event: unknown) => this.#onOpen(socket, event)
     // A WebSocket message's origin is that of the socket's URL: read it once.
     let origin: string | undefined
     socket.onmessage = (event: NativeMessageEvent) => {
       const s = this.#state
       if (s.kind === 'open' && s.heartbeat) s.heartbeat.alive = true
       // `ws` sets no origin on its events: derive it from the URL as a browser does.
-      origin ??= event.origin ?? originOf(socket.url)
-      this.#emit('message', new ResilientMessageEvent(event.data, origin))
+      this.#emit(
+        'message',
+        adoptMessage(event) ?? new ResilientMessageEvent(event.data, (origin ??= event.origin ?? originOf(socket.url))),
+      )
     }
     // A native error ends the connection at once: WebKit fires no close at all after
     // some errors (a blocked port), and where a close follows it is always 1006
@@ -581,16 +599,13 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     else this.#closed(close, errors)
   }
 
-  #onOpen(socket: NativeSocket): void {
+  #onOpen(socket: NativeSocket, event: unknown): void {
     const s = this.#state
     if (s.kind !== 'connecting' || s.socket !== socket) return
-    const open = this.#to<State & { kind: 'open' }>({ kind: 'open', socket })
     // Only a connection that stays up resets the counter: a server that accepts
     // and closes at once must see growing delays, not a tight loop.
-    open.timer = setTimeout(() => {
-      this.#log?.('debug', 'retry.reset')
-      this.#resetRetries()
-    }, this.#options.stableAfterMs)
+    const open = this.#to<State & { kind: 'open' }>({ kind: 'open', socket, stableAt: Number.POSITIVE_INFINITY })
+    const stableAt = Date.now() + this.#options.stableAfterMs
     // Buffered messages go first, in order, before anything an `open` listener sends.
     this.#buffer.drain((data) => socket.send(data))
     const heartbeat = this.#options.heartbeat
@@ -610,7 +625,9 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       )
     }
     this.#log?.('info', 'connect.open', { attempt: this.#retryCount, protocol: socket.protocol })
-    this.#emit('open', new ResilientOpenEvent())
+    this.#emit('open', adoptOpen(event) ?? new ResilientOpenEvent())
+    // Not stable before the task that opened it is over, as a timer could not have fired yet.
+    open.stableAt = stableAt
   }
 
   /**
@@ -620,9 +637,9 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
    * `close()` or `reconnect()` finds the close it is deciding in `ended`.
    */
   #closed(close: ResilientCloseEvent, errors: unknown[]): void {
-    const attempt = this.#retryCount + 1
     const options = this.#options
-    const wait = this.#to(waiting(false, false, 0, { close, errors }))
+    const wait = this.#to(waiting(false, { close, errors }))
+    const attempt = this.#retryCount + 1
     const [decision, rule] = decide(options.policies, close, { attempt }, (error) => {
       this.#log?.('warn', 'policy.failed', { code: close.code, error })
       errors.push(error)
@@ -665,7 +682,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     this.#retryCount = attempt
     this.#lastDelayMs = delayMs
     wait.serverDictated = fixed !== undefined || close.code === 1013
-    wait.dueAt += delayMs
+    if (wait.serverDictated) wait.dueAt = Date.now() + delayMs
     this.#page?.checkOnline()
     // Armed before the log: a logger that calls close() finds the timer on the state it leaves.
     this.#armWait(wait, delayMs)
@@ -756,7 +773,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (this.#state !== s) return
     // Not a failure: the restored page starts the retry count afresh.
     this.#resetRetries()
-    this.#to(waiting(false, true), 1000, BFCACHE_REASON)
+    this.#to(waiting(true), 1000, BFCACHE_REASON)
     this.#emit(
       'close',
       new ResilientCloseEvent({ code: 1000, reason: BFCACHE_REASON, wasClean: false, willReconnect: true }),
