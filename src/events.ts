@@ -4,7 +4,7 @@
  * overwrite or delete what the next one reads (WPT close-basic.html assigns
  * `wasClean` and expects it unchanged).
  */
-import { ACTIVE, OWNER, retarget } from './listeners.js'
+import { retarget } from './listeners.js'
 import type { SendData } from './native-socket.js'
 
 // A real CloseEvent where the platform has one (browsers; `instanceof CloseEvent`
@@ -135,56 +135,23 @@ export class DropEvent extends Event {
   }
 }
 
-/**
- * A message from the server. Constructing a DOM `MessageEvent` costs more than
- * the native socket's own dispatch of the message (it parses an init
- * dictionary in C++), so this is a plain `Event` carrying `data` and `origin`
- * as fields, whose prototype chain runs through `MessageEvent.prototype`:
- * `instanceof MessageEvent` holds and it prints as "[object MessageEvent]".
- * The members a `MessageEvent` brand-checks are shadowed below.
- */
-export class ResilientMessageEvent<T = unknown> extends Event {
-  readonly #data: T
-  readonly #origin: string
-  declare readonly lastEventId: string
-  declare readonly source: MessageEventSource | null
-  declare readonly ports: ReadonlyArray<MessagePort>
-  declare initMessageEvent: MessageEvent<T>['initMessageEvent'];
-  // Set here, not on first dispatch, so every instance has one shape.
-  [ACTIVE] = false;
-  [OWNER]: object | undefined = undefined
-  constructor(data: T, origin: string) {
-    super('message')
-    this.#data = data
-    this.#origin = origin
-  }
-  /** The message, as the native socket delivered it (not copied). */
-  get data(): T {
-    return this.#data
-  }
-  /** The origin of the socket's URL. */
-  get origin(): string {
-    return this.#origin
-  }
-}
+// Every platform this runs on has a MessageEvent (browsers, Node ≥ 20); the
+// fallback only keeps importing this module from throwing where one is missing.
+const MessageEventBase = (typeof MessageEvent === 'function' ? MessageEvent : Event) as typeof MessageEvent
 
-const NO_PORTS: readonly MessagePort[] = Object.freeze([])
-if (typeof MessageEvent === 'function') {
-  Object.setPrototypeOf(ResilientMessageEvent.prototype, MessageEvent.prototype)
-  // `event.constructor` is the page's MessageEvent, as for a native message (WPT multi-globals).
-  Object.defineProperty(ResilientMessageEvent.prototype, 'constructor', {
-    value: MessageEvent,
-    writable: true,
-    configurable: true,
-  })
-}
-Object.defineProperties(ResilientMessageEvent.prototype, {
-  lastEventId: { configurable: true, get: () => '' },
-  source: { configurable: true, get: () => null },
-  ports: { configurable: true, get: () => NO_PORTS },
-  userActivation: { configurable: true, get: () => null },
-  // Deprecated, and a no-op on an event being dispatched, which is when listeners see it.
-  initMessageEvent: { configurable: true, writable: true, value() {} },
+/**
+ * A message from the server. Where the native socket's event is a platform
+ * `MessageEvent` (browsers, undici) that event is handed on itself, made an
+ * instance of this class by `adopt()`: building a copy per message cost as
+ * much as the rest of the receive path. Node's `ws` delivers events of its
+ * own, and gets one built with its data.
+ */
+export class ResilientMessageEvent<T = unknown> extends MessageEventBase<T> {}
+// `event.constructor` is the page's MessageEvent, as for a native message (WPT multi-globals).
+Object.defineProperty(ResilientMessageEvent.prototype, 'constructor', {
+  value: MessageEventBase,
+  writable: true,
+  configurable: true,
 })
 
 /** `open` events are plain events with the wrapper as their target. */
@@ -205,24 +172,14 @@ for (const type of [
   retarget(type.prototype)
 }
 
-// A browser's native open and message events are handed on themselves, not
-// copied: building a second event cost as much as all the rest of our receive
-// path. The prototype is swapped for one whose accessors show the wrapper as
-// target; everything else (data, origin, isTrusted, timeStamp) stays native.
-function adopter<T>(
-  Kind: (new (type: string) => Event) | undefined,
-  prototype: object,
-): (event: unknown) => T | undefined {
-  return (event) => (Kind && event instanceof Kind ? Object.setPrototypeOf(event, prototype) : undefined)
+/**
+ * Hands on a native `event` as an instance of `Class`, whose accessors show
+ * the wrapper as target; everything else (data, origin, isTrusted, timeStamp)
+ * stays the native event's own.
+ */
+export function adopt<T extends Event>(event: Event, Class: { prototype: T }): T {
+  return Object.setPrototypeOf(event, Class.prototype)
 }
-
-/** The native event itself, retargeted, where it is a platform `MessageEvent` (not Node's `ws`). */
-export const adoptMessage = adopter<MessageEvent>(
-  typeof MessageEvent === 'function' ? MessageEvent : undefined,
-  retarget(Object.create(typeof MessageEvent === 'function' ? MessageEvent.prototype : null)),
-)
-/** The native event itself as a `ResilientOpenEvent`, where it is a platform `Event` (not Node's `ws`). */
-export const adoptOpen = adopter<Event>(typeof Event === 'function' ? Event : undefined, ResilientOpenEvent.prototype)
 
 /** Every event the socket emits and the listener each takes: the type `on()` and `addEventListener()` check. */
 export interface ResilientWebSocketEvents {

@@ -105,9 +105,7 @@ function ignore(): void {}
 
 /** Stops listening to a native socket and closes it if it is still going. */
 export function abandon(socket: NativeSocket | null, code?: number, reason?: string): void {
-  // A CLOSED socket fires nothing more: its handlers need no detaching (four DOM
-  // setter calls per reconnect cycle otherwise).
-  if (!socket || socket.readyState === 3) return
+  if (!socket) return
   socket.onopen = socket.onmessage = socket.onclose = null
   // Not null: Node's `ws` emits 'error' when a CONNECTING socket is closed, and an
   // EventEmitter 'error' with no listener crashes the process.

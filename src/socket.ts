@@ -16,8 +16,7 @@ import {
   redactUrl,
 } from './errors.js'
 import {
-  adoptMessage,
-  adoptOpen,
+  adopt,
   DropEvent,
   type DropReason,
   markWillReconnect,
@@ -576,7 +575,12 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       // `ws` sets no origin on its events: derive it from the URL as a browser does.
       this.#emit(
         'message',
-        adoptMessage(event) ?? new ResilientMessageEvent(event.data, (origin ??= event.origin ?? originOf(socket.url))),
+        event instanceof MessageEvent
+          ? adopt(event, ResilientMessageEvent)
+          : new ResilientMessageEvent('message', {
+              data: event.data,
+              origin: (origin ??= event.origin ?? originOf(socket.url)),
+            }),
       )
     }
     // A native error ends the connection at once: WebKit fires no close at all after
@@ -605,7 +609,6 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     // Only a connection that stays up resets the counter: a server that accepts
     // and closes at once must see growing delays, not a tight loop.
     const open = this.#to<State & { kind: 'open' }>({ kind: 'open', socket, stableAt: Number.POSITIVE_INFINITY })
-    const stableAt = Date.now() + this.#options.stableAfterMs
     // Buffered messages go first, in order, before anything an `open` listener sends.
     this.#buffer.drain((data) => socket.send(data))
     const heartbeat = this.#options.heartbeat
@@ -625,9 +628,9 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       )
     }
     this.#log?.('info', 'connect.open', { attempt: this.#retryCount, protocol: socket.protocol })
-    this.#emit('open', adoptOpen(event) ?? new ResilientOpenEvent())
+    this.#emit('open', event instanceof Event ? adopt(event, ResilientOpenEvent) : new ResilientOpenEvent())
     // Not stable before the task that opened it is over, as a timer could not have fired yet.
-    open.stableAt = stableAt
+    open.stableAt = Date.now() + this.#options.stableAfterMs
   }
 
   /**
