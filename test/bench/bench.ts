@@ -16,8 +16,8 @@ import { SUBJECTS, type Subject } from './subjects.js'
 export type BenchName = 'receive-text' | 'receive-binary' | 'send' | 'queue' | 'reconnect'
 export const BENCHES: readonly BenchName[] = ['receive-text', 'receive-binary', 'send', 'queue', 'reconnect']
 
-/** Receive compares every listener kind, so the generic `ours` is left out. */
-export const RECEIVE_SUBJECTS: readonly Subject[] = SUBJECTS.filter((subject) => subject !== 'ours')
+/** Receive compares every listener kind, so the generic `ours` is left out (and `ours-base` unless asked for). */
+export const RECEIVE_SUBJECTS: readonly Subject[] = SUBJECTS.filter((s) => s !== 'ours' && s !== 'ours-base')
 
 /**
  * What each subject's ratio is taken against, in the same round: like with
@@ -185,6 +185,8 @@ export interface BenchOptions {
   only?: readonly BenchName[]
   /** Runs only these subjects, and the native baselines they are compared with. */
   subjects?: readonly Subject[]
+  /** `src/index.ts` of our library at another commit: adds the subject `ours-base` (with `on()`) to every benchmark but queue. */
+  baseEntry?: string
   /** Profiles the text receive and the reconnect paths, ours against native (on by default in full mode). */
   profile?: boolean
   chromium?: string
@@ -428,7 +430,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const log = options.log ?? (() => {})
   const started = Date.now()
 
-  const bundles = await buildBundles()
+  const bundles = await buildBundles(options.baseEntry)
   const server = await startBenchServer(bundles.files)
   const launching = launchChromium(options.chromium ?? CHROMIUM_PATH)
   launching.catch(() => {})
@@ -444,8 +446,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     const samples: Sample[] = []
     for (const bench of BENCHES.filter((b) => only.includes(b))) {
       const wanted = options.subjects
-      const subjects = SUBJECTS_OF[bench].filter(
-        (s) => !wanted || wanted.includes(s) || wanted.some((w) => baselineOf(w) === s),
+      const all =
+        options.baseEntry && bench !== 'queue' ? [...SUBJECTS_OF[bench], 'ours-base' as const] : SUBJECTS_OF[bench]
+      const subjects = all.filter(
+        (s) => !wanted || s === 'ours-base' || wanted.includes(s) || wanted.some((w) => baselineOf(w) === s),
       )
       const rounds = params.rounds[bench]
       for (let round = 0; round < rounds; round++) {
@@ -480,7 +484,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     }
     if (params.profile && only.includes('reconnect')) {
       const what = { what: 'reconnect', unit: 'cycle', units: params.profileCycles }
-      for (const subject of PROFILED.reconnect) {
+      for (const subject of options.baseEntry ? [...PROFILED.reconnect, 'ours-base' as const] : PROFILED.reconnect) {
         log(`profiling the reconnect path of ${subject}`)
         profiles[`reconnect ${subject}`] = analyseProfile(await runner.profileReconnect(subject), what, bundles.ours)
       }

@@ -63,7 +63,8 @@ async function bundle(
   return { code, map }
 }
 
-export async function buildBundles(): Promise<Bundles> {
+/** Bundles everything; `baseEntry`: the entry of our library from another commit (served as /lib/ours-base.js). */
+export async function buildBundles(baseEntry?: string): Promise<Bundles> {
   const [ours, harness, ...peers] = await Promise.all([
     bundle({ file: 'src/index.ts' }, true),
     bundle({ file: 'test/bench/page.ts' }),
@@ -79,5 +80,6 @@ export async function buildBundles(): Promise<Bundles> {
   Object.keys(PEER_ENTRIES).forEach((name, i) => {
     files.set(`/lib/${name}.js`, { type: JS, body: peers[i]!.code })
   })
+  if (baseEntry) files.set('/lib/ours-base.js', { type: JS, body: (await bundle({ file: baseEntry })).code })
   return { files, ours: ours! }
 }

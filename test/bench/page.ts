@@ -30,6 +30,7 @@ export const LIBRARY_OF: Record<Subject, string | null> = {
   'ours-on': 'ours',
   'ours-addEventListener': 'ours',
   'ours-onmessage': 'ours',
+  'ours-base': 'ours-base',
   'reconnecting-websocket': 'reconnecting-websocket',
   partysocket: 'partysocket',
   'websocket-ts': 'websocket-ts',
@@ -104,6 +105,7 @@ const FACTORIES: Record<Subject, Factory> = {
   'ours-on': ours('on'),
   'ours-addEventListener': ours('addEventListener'),
   'ours-onmessage': ours('onmessage'),
+  'ours-base': ours('on'),
   'reconnecting-websocket': rwsLike,
   partysocket: rwsLike,
   'websocket-ts': (lib, url, binary, mode, h) => {

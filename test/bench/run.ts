@@ -5,13 +5,15 @@
  *   --rounds N       rounds for every benchmark (default: 5 receive, 3 send/queue, 2 reconnect; quick 1)
  *   --only a,b       benchmarks: receive-text, receive-binary, send, queue, reconnect
  *   --subjects a,b   only these subjects (and their native baselines), e.g. ours-on,ours-onmessage
+ *   --base REF       also measure our library as of git REF (subject ours-base, on()): an A/B in one run
  *   --no-profile     skip the CPU profiles of the text receive and reconnect paths, ours against
  *                    native (--profile forces them in quick mode)
  *
  * A full run writes test/bench/results.json and test/bench/throughput.svg.
  * Progress goes to stderr, the tables to stdout. Exits 1 if any run lost messages.
  */
-import { writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BENCHES, type BenchName, baselineOf, runBench } from './bench.js'
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     only: { type: 'string' },
     subjects: { type: 'string' },
+    base: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
   },
@@ -61,11 +64,24 @@ if (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0)) {
   process.exit(2)
 }
 
+// The other commit's src/, extracted where its imports (eventemitter3) resolve from our node_modules.
+let baseEntry: string | undefined
+if (values.base) {
+  const dir = join(ROOT, 'node_modules/.cache/bench/base')
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(dir, { recursive: true })
+  execFileSync('sh', ['-c', `git archive ${JSON.stringify(values.base)} src | tar -x -C ${JSON.stringify(dir)}`], {
+    cwd: ROOT,
+  })
+  baseEntry = join(dir, 'src/index.ts')
+}
+
 const results = await runBench({
   quick: values.quick,
   ...(rounds === undefined ? {} : { rounds }),
   ...(only ? { only } : {}),
   ...(subjects ? { subjects } : {}),
+  ...(baseEntry ? { baseEntry } : {}),
   ...(values.profile ? { profile: true } : values['no-profile'] ? { profile: false } : {}),
   log: (line) => console.error(line),
 })
@@ -85,7 +101,7 @@ for (const [key, profile] of Object.entries(results.profiles)) {
 const failed = results.samples.filter((s) => !s.ok)
 for (const s of failed) console.error(`FAILED: ${s.bench} ${s.subject} round ${s.round + 1}: ${s.note}`)
 
-const complete = !values.quick && !only && !subjects && rounds === undefined
+const complete = !values.quick && !only && !subjects && !baseEntry && rounds === undefined
 const file = complete ? 'results.json' : 'results.local.json'
 await writeFile(join(ROOT, 'test/bench', file), `${JSON.stringify({ ...results, summary }, null, 2)}\n`)
 console.error(`wrote test/bench/${file}`)

@@ -6,6 +6,8 @@ export const SUBJECTS = [
   'ours-on',
   'ours-addEventListener',
   'ours-onmessage',
+  // Our library built from another commit (`--base <git-ref>`), listening with on(): an A/B in one run.
+  'ours-base',
   'reconnecting-websocket',
   'partysocket',
   'websocket-ts',
