@@ -43,7 +43,7 @@ export const LOG_EVENTS = [
   'retry.waiting-online',
   // A page-lifecycle shortcut cut the wait: `online`, the tab becoming visible, or `pageshow`.
   'retry.now',
-  // A connection that stayed open stableAfterMs ended: the retry counter starts again from 0.
+  // The connection stayed open stableAfterMs: the retry counter is back to 0.
   'retry.reset',
   // The page entered the back/forward cache: the connection is closed, to reopen on `pageshow`.
   'page.suspended',

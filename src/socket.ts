@@ -70,12 +70,8 @@ interface Ended {
 type State =
   /** An attempt: resolving the URL (`socket` null) or a native socket handshaking; `timer`: the connect timeout. */
   | { kind: 'connecting'; socket: NativeSocket | null; timer?: Timer | undefined }
-  /**
-   * `stableAt`: from when (`Date.now()` time) the connection counts as stable. Read
-   * when asked and when the connection ends, rather than by a timer: one timer less
-   * per connection, on the path a server that accepts and closes at once loops on.
-   */
-  | { kind: 'open'; socket: NativeSocket; timer?: undefined; heartbeat?: Heartbeat; stableAt: number }
+  /** `timer`: until the connection counts as stable. */
+  | { kind: 'open'; socket: NativeSocket; timer?: Timer | undefined; heartbeat?: Heartbeat }
   /**
    * Between attempts; `timer`: the retry delay. `serverDictated`: the delay came
    * from the server (1013 or a policy's `delayMs`), so no shortcut may cut it;
@@ -264,7 +260,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
 
   /** Retries scheduled since the last connection that stayed open `stableAfterMs`. */
   get retryCount(): number {
-    return this.#stable() ? 0 : this.#retryCount
+    return this.#retryCount
   }
 
   /**
@@ -454,19 +450,9 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     const left = this.#state
     clearTimeout(left.timer)
     if (left.kind === 'open') left.heartbeat?.stop()
-    if (this.#stable()) {
-      this.#log?.('debug', 'retry.reset')
-      this.#resetRetries()
-    }
     if (left.socket !== next.socket) abandon(left.socket, code, reason)
     this.#state = next
     return next
-  }
-
-  /** Whether the connection is open and has been for `stableAfterMs`: the retry counter counts as reset. */
-  #stable(): boolean {
-    const s = this.#state
-    return s.kind === 'open' && Date.now() >= s.stableAt
   }
 
   /** The next retry is attempt 1 again, and decorrelated jitter starts over. */
@@ -608,7 +594,11 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     if (s.kind !== 'connecting' || s.socket !== socket) return
     // Only a connection that stays up resets the counter: a server that accepts
     // and closes at once must see growing delays, not a tight loop.
-    const open = this.#to<State & { kind: 'open' }>({ kind: 'open', socket, stableAt: Number.POSITIVE_INFINITY })
+    const open = this.#to<State & { kind: 'open' }>({ kind: 'open', socket })
+    open.timer = setTimeout(() => {
+      this.#log?.('debug', 'retry.reset')
+      this.#resetRetries()
+    }, this.#options.stableAfterMs)
     // Buffered messages go first, in order, before anything an `open` listener sends.
     this.#buffer.drain((data) => socket.send(data))
     const heartbeat = this.#options.heartbeat
@@ -629,8 +619,6 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     }
     this.#log?.('info', 'connect.open', { attempt: this.#retryCount, protocol: socket.protocol })
     this.#emit('open', event instanceof Event ? adopt(event, ResilientOpenEvent) : new ResilientOpenEvent())
-    // Not stable before the task that opened it is over, as a timer could not have fired yet.
-    open.stableAt = Date.now() + this.#options.stableAfterMs
   }
 
   /**
