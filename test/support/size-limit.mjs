@@ -11,22 +11,16 @@ import { build } from 'esbuild'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /**
  * Bytes, gzip -9, of `import { ResilientWebSocket } from 'resilient-websocket'`.
- * Issue 5 asked for 3,000; the full feature set measured 8,940 with a budget
- * of 9,200 (see the README's Performance section for the breakdown), so the
- * budget guards against growth from here rather than claiming a size we do
- * not have. Issue 9's `logger` option added 553 bytes (8,938 → 9,491, the
- * event names and the `this.#log?.(…)` calls), and the budget rose by that.
- * Issue 8's Node support (error detail, binaryType pass-through) added ~190,
- * and issue 11's engine fixes and the review fixes that followed (a native
- * error ending the attempt at once, the bfcache resume, read-only event
- * fields, WebIDL lengths and enumerable members, URL redaction by the URL
- * parser, re-entry guards) ~460: 10,143 measured. A read-through then added
- * 44 (a close event copies its init; one #discard()) and the heartbeat's
- * OPEN check 8: 10,195 measured, budget 10,200. Issue 10 asks for 6,000;
- * that is a redesign, not a budget change.
- * The React entry adds nothing here: it is measured on its own below.
+ * History: issue 5 asked for 3,000 (the full feature set measured 8,940);
+ * issues 8, 9 and 11 grew it to 10,195 (Node support, the logger, engine
+ * fixes; each argued in its commit). Issue 10 asked for 6,000 from a
+ * redesign; the redesign (no cycles, one transition function, lists the types
+ * come from, errors with cause, native message/open events handed on) and its
+ * review fixes measure 9,84x: the lines it removed are mostly types and
+ * comments, and what the bundle holds is what the README lists under Size.
+ * The budget sits just above the measurement, so growth has to be argued.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 10200)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9850)
 
 /**
  * Minified and gzipped size of a module that re-exports `imports` (`*` for
@@ -72,6 +66,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const share = Math.round((bytes / full.minified) * full.gzip)
     console.log(`  ${file.padEnd(28)} ${String(bytes).padStart(6)} B minified  ~${String(share).padStart(5)} B gzip`)
   }
+  // What no module wrote: esbuild's CommonJS interop for eventemitter3 (which ships CommonJS under an ESM shim).
+  const interop = full.minified - full.modules.reduce((sum, [, bytes]) => sum + bytes, 0)
+  const interopShare = Math.round((interop / full.minified) * full.gzip)
+  console.log(
+    `  ${'(bundler interop)'.padEnd(28)} ${String(interop).padStart(6)} B minified  ~${String(interopShare).padStart(5)} B gzip`,
+  )
   console.log(`describeCloseCode alone: ${kb(shaken.minified)} minified, ${kb(shaken.gzip)} gzip`)
   console.log(`createBackoff alone: ${kb(backoffOnly.minified)} minified, ${kb(backoffOnly.gzip)} gzip`)
   console.log(
