@@ -29,14 +29,19 @@ function fields<T>(Class: { prototype: T }, read: (event: T) => object, names: r
 
 type CloseInit = { code: number; reason: string; wasClean: boolean; willReconnect?: boolean }
 
-let setWillReconnect: (event: ResilientCloseEvent) => void
+/** The closes after which a new connection follows (a set, so a browser's own close event can be one). */
+const reconnecting = new WeakSet<Event>()
 
 /** Marks a close the policy decided to retry: the same event is emitted with `willReconnect: true`. */
 export function markWillReconnect(event: ResilientCloseEvent): void {
-  setWillReconnect(event)
+  reconnecting.add(event)
 }
 
-/** The close of one underlying connection (or of an attempt that never opened). */
+/**
+ * The close of one underlying connection (or of an attempt that never opened).
+ * In browsers a close the native socket reported is its own event, handed on
+ * (see `adopt`); the others are built.
+ */
 export class ResilientCloseEvent extends CloseEventBase {
   /** The close code; 1006 when the connection failed or was abandoned without a close frame. */
   declare readonly code: number
@@ -44,26 +49,24 @@ export class ResilientCloseEvent extends CloseEventBase {
   declare readonly reason: string
   /** `true` when the closing handshake completed. */
   declare readonly wasClean: boolean
-  /** `true` when a new connection will follow; exactly one close per run has `false`. */
-  declare readonly willReconnect: boolean
-  readonly #init: Required<CloseInit>
+  readonly #init: CloseInit
   constructor(init: CloseInit) {
     super('close', init)
     // A copy: the caller's object may change later, the event's fields may not.
-    this.#init = { code: init.code, reason: init.reason, wasClean: init.wasClean, willReconnect: !!init.willReconnect }
+    this.#init = { code: init.code, reason: init.reason, wasClean: init.wasClean }
+    if (init.willReconnect) reconnecting.add(this)
+  }
+  /** `true` when a new connection will follow; exactly one close per run has `false`. */
+  get willReconnect(): boolean {
+    return reconnecting.has(this)
   }
   static {
-    setWillReconnect = (event) => {
-      event.#init.willReconnect = true
-    }
     // In browsers `code`, `reason` and `wasClean` are the real CloseEvent's getters, fed by
     // the init dictionary (WPT close-basic deletes them from CloseEvent.prototype and expects
     // them gone). Where there is no CloseEvent (Node 20), these stand in for them.
-    fields(
-      ResilientCloseEvent,
-      (event) => event.#init,
-      typeof CloseEvent === 'function' ? ['willReconnect'] : ['willReconnect', 'code', 'reason', 'wasClean'],
-    )
+    if (typeof CloseEvent !== 'function') {
+      fields(ResilientCloseEvent, (event) => event.#init, ['code', 'reason', 'wasClean'])
+    }
   }
 }
 

@@ -581,10 +581,15 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
   }
 
   /** The current native socket is gone: after `close()` that is the end, otherwise the policy decides. */
-  #ended({ code, reason, wasClean }: CloseInfo, errors: unknown[]): void {
+  #ended(info: CloseInfo, errors: unknown[]): void {
+    const { code, reason, wasClean } = info
     // The reason is untrusted text from the server: the log gets it cut short.
     this.#log?.('info', 'close.received', { code, reason: reason.slice(0, 64), wasClean, failed: errors.length > 0 })
-    const close = new ResilientCloseEvent({ code, reason, wasClean })
+    // A browser's own close event is handed on, as its open and message events are.
+    const close =
+      typeof CloseEvent === 'function' && info instanceof CloseEvent
+        ? adopt(info, ResilientCloseEvent)
+        : new ResilientCloseEvent({ code, reason, wasClean })
     if (this.#state.kind === 'closing') this.#stop(close, errors)
     else this.#closed(close, errors)
   }
