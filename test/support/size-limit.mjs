@@ -15,12 +15,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  * issues 8, 9 and 11 grew it to 10,195 (Node support, the logger, engine
  * fixes; each argued in its commit). Issue 10 asked for 6,000 from a
  * redesign; the redesign (no cycles, one transition function, lists the types
- * come from, errors with cause, native message/open events handed on) and its
- * review fixes measure 9,84x: the lines it removed are mostly types and
- * comments, and what the bundle holds is what the README lists under Size.
- * The budget sits just above the measurement, so growth has to be argued.
+ * come from, errors with cause, native open/message/close events handed on)
+ * and its review fixes measure 9,920: the lines it removed are mostly types
+ * and comments, and what the bundle holds is what the README lists under Size.
+ * (utf8Length through TextEncoder saved 100 B but allocated per buffered
+ * send, 14× slower in the bench: counted again, +70 B.) The budget sits just
+ * above the measurement, so growth has to be argued.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9850)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9925)
 
 /**
  * Minified and gzipped size of a module that re-exports `imports` (`*` for
