@@ -176,12 +176,16 @@ for (const type of [
 }
 
 /**
- * Hands on a native `event` as an instance of `Class`, whose accessors show
- * the wrapper as target; everything else (data, origin, isTrusted, timeStamp)
- * stays the native event's own.
+ * The native `event` handed on as an instance of `Class`, whose accessors show
+ * the wrapper as target (everything else — data, origin, code, isTrusted,
+ * timeStamp — stays the native event's own), when it is a platform event of
+ * kind `Native` (a browser's, undici's); `undefined` otherwise (`ws`'s own
+ * events, or no such platform class), for the caller to build one.
  */
-export function adopt<T extends Event>(event: Event, Class: { prototype: T }): T {
-  return Object.setPrototypeOf(event, Class.prototype)
+export function adopt<T extends Event>(event: unknown, Native: unknown, Class: { prototype: T }): T | undefined {
+  return typeof Native === 'function' && event instanceof Native
+    ? Object.setPrototypeOf(event, Class.prototype)
+    : undefined
 }
 
 /** Every event the socket emits and the listener each takes: the type `on()` and `addEventListener()` check. */

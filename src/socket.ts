@@ -561,12 +561,11 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       // `ws` sets no origin on its events: derive it from the URL as a browser does.
       this.#emit(
         'message',
-        event instanceof MessageEvent
-          ? adopt(event, ResilientMessageEvent)
-          : new ResilientMessageEvent('message', {
-              data: event.data,
-              origin: (origin ??= event.origin ?? originOf(socket.url)),
-            }),
+        adopt(event, globalThis.MessageEvent, ResilientMessageEvent) ??
+          new ResilientMessageEvent('message', {
+            data: event.data,
+            origin: (origin ??= event.origin ?? originOf(socket.url)),
+          }),
       )
     }
     // A native error ends the connection at once: WebKit fires no close at all after
@@ -587,9 +586,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
     this.#log?.('info', 'close.received', { code, reason: reason.slice(0, 64), wasClean, failed: errors.length > 0 })
     // A browser's own close event is handed on, as its open and message events are.
     const close =
-      typeof CloseEvent === 'function' && info instanceof CloseEvent
-        ? adopt(info, ResilientCloseEvent)
-        : new ResilientCloseEvent({ code, reason, wasClean })
+      adopt(info, globalThis.CloseEvent, ResilientCloseEvent) ?? new ResilientCloseEvent({ code, reason, wasClean })
     if (this.#state.kind === 'closing') this.#stop(close, errors)
     else this.#closed(close, errors)
   }
@@ -623,7 +620,7 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       )
     }
     this.#log?.('info', 'connect.open', { attempt: this.#retryCount, protocol: socket.protocol })
-    this.#emit('open', event instanceof Event ? adopt(event, ResilientOpenEvent) : new ResilientOpenEvent())
+    this.#emit('open', adopt(event, Event, ResilientOpenEvent) ?? new ResilientOpenEvent())
   }
 
   /**
