@@ -348,20 +348,16 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       return
     }
     let wait = s
-    if (s.kind !== 'waiting') {
+    if (s.kind === 'waiting') {
+      // Called while the last close is being decided or reported (a policy function, an error
+      // listener): that close is reported as one that reconnects, unless a listener takes over.
+      if (!this.#reportRetry(s)) return
+    } else {
       wait = this.#to(waiting(), given ?? 1000, text)
       this.#emit(
         'close',
         new ResilientCloseEvent({ code: given ?? 1000, reason: text, wasClean: false, willReconnect: true }),
       )
-    } else if (s.ended) {
-      // Called while the last close is being decided or reported: it is reported as one that reconnects.
-      const { close, errors } = s.ended
-      this.#report(errors)
-      if (this.#state !== s) return
-      s.ended = undefined
-      markWillReconnect(close)
-      this.#emit('close', close)
     }
     if (this.#state === wait) this.#connect(false)
   }
@@ -687,14 +683,25 @@ export class ResilientWebSocket extends EventEmitter<ResilientWebSocketEvents> i
       serverDictated: wait.serverDictated,
       offline: this.#page?.offline,
     })
-    this.#report(errors)
-    if (this.#state !== wait) return
-    wait.ended = undefined
-    markWillReconnect(close)
-    this.#emit('close', close)
-    if (this.#state === wait) {
+    if (this.#reportRetry(wait) && this.#state === wait) {
       this.#emit('reconnecting', new ReconnectingEvent({ attempt, delayMs, code: close.code, reason: close.reason }))
     }
+  }
+
+  /**
+   * Reports the close that led to this wait (if not reported yet) as one that
+   * reconnects: its errors, then the close with `willReconnect: true`. False
+   * when a listener of those errors took over (called `close()` or `reconnect()`).
+   */
+  #reportRetry(wait: Waiting): boolean {
+    const ended = wait.ended
+    if (!ended) return true
+    this.#report(ended.errors)
+    if (this.#state !== wait) return false
+    wait.ended = undefined
+    markWillReconnect(ended.close)
+    this.#emit('close', ended.close)
+    return true
   }
 
   /** Connects when `delayMs` has passed, or marks the wait due if the page is offline by then. */

@@ -19,10 +19,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  * and its review fixes measure 9,920: the lines it removed are mostly types
  * and comments, and what the bundle holds is what the README lists under Size.
  * (utf8Length through TextEncoder saved 100 B but allocated per buffered
- * send, 14× slower in the bench: counted again, +70 B.) The budget sits just
- * above the measurement, so growth has to be argued.
+ * send, 14× slower in the bench: counted again, +70 B.) A read-through then
+ * gave the three hand-on sites one guarded adopt() (+9 B: no ReferenceError
+ * where a platform lacks MessageEvent) and #closed/reconnect() one
+ * #reportRetry() (+7 B): 9,936. The budget sits just above the measurement,
+ * so growth has to be argued.
  */
-export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9925)
+export const BUDGET_GZIP_BYTES = Number(process.env.SIZE_BUDGET ?? 9940)
 
 /**
  * Minified and gzipped size of a module that re-exports `imports` (`*` for
